@@ -1,0 +1,64 @@
+package fleet
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+)
+
+// standardCron parses the 5-field schedules of prune, drift and docker-autoscaler policies.
+var standardCron = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// sixFields parses the first six fields of a gitlab-runner docker+machine period.
+var sixFields = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// cronProblem checks a 5-field cron expression such as "*/10 * * * *".
+func cronProblem(expr string) string {
+	if _, err := standardCron.Parse(expr); err != nil {
+		return fmt.Sprintf("invalid cron schedule %q: %v; use 5 fields: minute hour day-of-month month day-of-week", expr, err)
+	}
+	return ""
+}
+
+// machinePeriodProblem checks a docker+machine autoscaling period: gitlab-runner reads it with
+// gorhill/cronexpr as 7 fields, second minute hour day-of-month month day-of-week year.
+func machinePeriodProblem(expr string) string {
+	fields := strings.Fields(expr)
+	if len(fields) != 7 {
+		return fmt.Sprintf("period %q has %d fields; docker+machine periods have 7: second minute hour "+
+			"day-of-month month day-of-week year, such as \"* * 9-17 * * mon-fri *\"", expr, len(fields))
+	}
+	if _, err := sixFields.Parse(strings.Join(fields[:6], " ")); err != nil {
+		return fmt.Sprintf("invalid period %q: %v", expr, err)
+	}
+	if !yearField(fields[6]) {
+		return fmt.Sprintf("invalid period %q: the year field must be *, a year such as 2027, a range or a list", expr)
+	}
+	return ""
+}
+
+func yearField(f string) bool {
+	for _, part := range strings.Split(f, ",") {
+		part, step, hasStep := strings.Cut(part, "/")
+		if hasStep {
+			if n, err := strconv.Atoi(step); err != nil || n < 1 {
+				return false
+			}
+		}
+		if part == "*" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !isYear(lo) || (isRange && (!isYear(hi) || hi < lo)) {
+			return false
+		}
+	}
+	return true
+}
+
+func isYear(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && len(s) == 4 && n >= 1970 && n <= 2099
+}

@@ -1,0 +1,91 @@
+package fleet
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Shapes of names and ids. Names that become AWS names are limited by the longest name they
+// end up in, prefix and suffix counted.
+const (
+	fleetNameRE    = `^[a-z]([a-z0-9-]*[a-z0-9])?$`
+	poolNameRE     = `^[a-z]([a-z0-9-]*[a-z0-9])?$`
+	runnerNameRE   = `^[a-z]([a-z0-9-]*[a-z0-9])?$`
+	regionRE       = `^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`
+	vpcRE          = `^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`
+	subnetRE       = `^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`
+	amiRE          = `^ami-([0-9a-f]{8}|[0-9a-f]{17})$`
+	versionRE      = `^[0-9]+\.[0-9]+\.[0-9]+$`
+	bucketRE       = `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`
+	instanceTypeRE = `^([a-z]+[0-9][a-z0-9]*(-[a-z0-9]+)*|u-[0-9]+tb[0-9]+)\.` +
+		`(nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(-[0-9]+xl)?)$`
+
+	// The cache bucket is <name>-runner-cache-<12-digit account id>, at most 63 characters.
+	maxFleetName = 63 - len("-runner-cache-") - 12
+	// Machines are named runner-<token 9>-<runner>-<unix time>-<8 hex>, a 63-character hostname.
+	maxRunnerName = 63 - len("runner-123456789-") - len("-1700000000-0123abcd")
+	// Pool names become file names and tag values; keep them short enough to read.
+	maxPoolName = 32
+)
+
+var (
+	fleetName    = regexp.MustCompile(fleetNameRE)
+	poolName     = regexp.MustCompile(poolNameRE)
+	runnerName   = regexp.MustCompile(runnerNameRE)
+	regionShape  = regexp.MustCompile(regionRE)
+	vpcID        = regexp.MustCompile(vpcRE)
+	subnetID     = regexp.MustCompile(subnetRE)
+	amiID        = regexp.MustCompile(amiRE)
+	version      = regexp.MustCompile(versionRE)
+	bucketName   = regexp.MustCompile(bucketRE)
+	instanceType = regexp.MustCompile(instanceTypeRE)
+)
+
+// knownRegions are the AWS regions runnerfleet knows; a region of a known prefix with another
+// number (a region opened later) is accepted too.
+var knownRegions = []string{
+	"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+	"ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-central-1", "ca-west-1",
+	"cn-north-1", "cn-northwest-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
+	"eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1",
+	"me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1",
+	"us-gov-west-1", "us-west-1", "us-west-2",
+}
+
+// regionProblem says what is wrong with a region name, or "" when it is fine.
+func regionProblem(r string) string {
+	if !regionShape.MatchString(r) {
+		if s := nearest(r, knownRegions); s != "" {
+			return "not an AWS region; did you mean " + s + "?"
+		}
+		return "not an AWS region name such as eu-west-1 or us-east-1"
+	}
+	prefix := r[:strings.LastIndexByte(r, '-')]
+	var prefixes []string
+	for _, k := range knownRegions {
+		p := k[:strings.LastIndexByte(k, '-')]
+		if p == prefix {
+			return ""
+		}
+		prefixes = append(prefixes, p)
+	}
+	if s := nearest(prefix, prefixes); s != "" {
+		return "unknown AWS region; did you mean " + s + r[len(prefix):] + "?"
+	}
+	return "unknown AWS region; use one such as eu-west-1 or us-east-1"
+}
+
+// nameProblem checks a name that becomes part of AWS and host names.
+func nameProblem(re *regexp.Regexp, name string, maxLen int, why string) string {
+	switch {
+	case !re.MatchString(name):
+		return "must be lowercase letters, digits and hyphens, starting with a letter and " +
+			"not ending with a hyphen, got " + quote(name)
+	case len(name) > maxLen:
+		return "must be at most " + itoa(maxLen) + " characters (" + why + "), got " + itoa(len(name))
+	}
+	return ""
+}
+
+func quote(s string) string { return `"` + s + `"` }

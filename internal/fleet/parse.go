@@ -1,0 +1,147 @@
+package fleet
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads fleet.yaml version 1 from src; name is the file name used in diagnostics.
+// It returns every problem at once, sorted; the spec is only usable when there are none.
+func Parse(name string, src []byte) (*Spec, Diagnostics) {
+	d := &decoder{file: name, pos: map[string]*yaml.Node{}}
+	root := d.document(src)
+	if root == nil {
+		d.diags.Sort()
+		return nil, d.diags
+	}
+	s := defaultSpec()
+	d.object(root, "", specFields(d, &s))
+	d.validate(&s)
+	complete(&s)
+	d.diags.Sort()
+	if len(d.diags) > 0 {
+		return &s, d.diags
+	}
+	return &s, nil
+}
+
+// document turns src into the root node, or reports why it cannot: an empty file, tabs,
+// broken YAML, several documents, anchors or aliases.
+func (d *decoder) document(src []byte) *yaml.Node {
+	if len(bytes.TrimSpace(src)) == 0 {
+		d.errorf(nil, "spec", "the file is empty; a fleet spec starts with `version: 1` (see fleet-examples/)")
+		return nil
+	}
+	if d.tabs(src) {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		d.yamlError(err)
+		return nil
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		d.errorf(&next, "spec", "several YAML documents: keep the whole fleet in one document and remove the `---` separator")
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		d.errorf(nil, "spec", "the file holds only comments; a fleet spec starts with `version: 1` (see fleet-examples/)")
+		return nil
+	}
+	root := doc.Content[0]
+	if d.anchors(root, "") {
+		return nil
+	}
+	return root
+}
+
+// tabs reports every line indented with a tab: YAML forbids them and yaml.v3's own message
+// ("found character that cannot start any token") does not say so.
+func (d *decoder) tabs(src []byte) bool {
+	found := false
+	for i, line := range strings.Split(string(src), "\n") {
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if col := strings.IndexByte(indent, '\t'); col >= 0 {
+			d.diags = append(d.diags, Diagnostic{File: d.file, Line: i + 1, Col: col + 1, Path: "spec",
+				Message: "tab in indentation: YAML indents with spaces only; replace the tab with spaces"})
+			found = true
+		}
+	}
+	return found
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (d *decoder) yamlError(err error) {
+	msg := err.Error()
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	d.errorf(&yaml.Node{Line: line, Column: 1}, "spec", "invalid YAML: %s", msg)
+}
+
+// anchors rejects anchors and aliases: they hide where a value comes from, and a diagnostic
+// could only point at the anchor, not at the place it is used.
+func (d *decoder) anchors(n *yaml.Node, path string) bool {
+	found := false
+	if n.Anchor != "" {
+		d.errorf(n, pathOr(path), "anchors (&%s) are not supported: write the values out in full where they are used", n.Anchor)
+		found = true
+	}
+	if n.Kind == yaml.AliasNode {
+		d.errorf(n, pathOr(path), "aliases (*%s) are not supported: write the value out in full here", n.Value)
+		return true
+	}
+	for i, c := range n.Content {
+		p := path
+		switch n.Kind {
+		case yaml.MappingNode:
+			if i%2 == 0 {
+				p = join(path, c.Value)
+				if c.Value == "<<" {
+					d.errorf(c, pathOr(path), "merge keys (<<) are not supported: write the values out in full")
+					found = true
+				}
+			} else {
+				p = join(path, n.Content[i-1].Value)
+			}
+		case yaml.SequenceNode:
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		found = d.anchors(c, p) || found
+	}
+	return found
+}
+
+func pathOr(p string) string {
+	if p == "" {
+		return "spec"
+	}
+	return p
+}
+
+// complete fills in the defaults that depend on other fields.
+func complete(s *Spec) {
+	if s.Terraform.Backend != nil && s.Terraform.Backend.S3.Region == "" {
+		s.Terraform.Backend.S3.Region = s.AWS.Region
+	}
+	for i := range s.Pools {
+		for j := range s.Pools[i].Schedules {
+			if s.Pools[i].Schedules[j].Timezone == "" {
+				s.Pools[i].Schedules[j].Timezone = s.Manager.Timezone
+			}
+		}
+	}
+}
