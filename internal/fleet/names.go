@@ -20,8 +20,8 @@ const (
 	instanceTypeRE = `^([a-z]+[0-9][a-z0-9]*(-[a-z0-9]+)*|u-[0-9]+tb[0-9]+)\.` +
 		`(nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(-[0-9]+xl)?)$`
 
-	// The cache bucket is <name>-runner-cache-<12-digit account id>, at most 63 characters.
-	maxFleetName = 63 - len("-runner-cache-") - 12
+	// The cache bucket is <name>-runner-cache-<VPC id's 17 hex digits>, at most 63 characters.
+	maxFleetName = 63 - len("-runner-cache-") - 17
 	// Machines are named runner-<token 9>-<runner>-<unix time>-<8 hex>, a 63-character hostname.
 	maxRunnerName = 63 - len("runner-123456789-") - len("-1700000000-0123abcd")
 	// Pool names become file names and tag values; keep them short enough to read.

@@ -24,7 +24,7 @@ func Parse(name string, src []byte) (*Spec, Diagnostics) {
 	s := defaultSpec()
 	d.object(root, "", specFields(d, &s))
 	d.validate(&s)
-	complete(&s)
+	d.complete(&s)
 	d.diags.Sort()
 	if len(d.diags) > 0 {
 		return &s, d.diags
@@ -133,11 +133,14 @@ func pathOr(p string) string {
 }
 
 // complete fills in the defaults that depend on other fields.
-func complete(s *Spec) {
+func (d *decoder) complete(s *Spec) {
 	if s.Terraform.Backend != nil && s.Terraform.Backend.S3.Region == "" {
 		s.Terraform.Backend.S3.Region = s.AWS.Region
 	}
 	for i := range s.Pools {
+		if n := d.pos[fmt.Sprintf("pools[%d].executor", i)]; n != nil {
+			s.Pools[i].Pos = Position{File: d.file, Line: n.Line, Col: n.Column}
+		}
 		for j := range s.Pools[i].Schedules {
 			if s.Pools[i].Schedules[j].Timezone == "" {
 				s.Pools[i].Schedules[j].Timezone = s.Manager.Timezone

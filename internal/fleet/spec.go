@@ -91,8 +91,20 @@ type Cache struct {
 	ExpireDays int
 }
 
+// Position is where a value stands in fleet.yaml, for diagnostics raised after parsing.
+type Position struct {
+	File      string
+	Line, Col int
+}
+
+// Diagnostic builds a diagnostic at this position.
+func (p Position) Diagnostic(path, message string) Diagnostic {
+	return Diagnostic{File: p.File, Line: p.Line, Col: p.Col, Path: path, Message: message}
+}
+
 // Pool is a kind of worker machine.
 type Pool struct {
+	Pos           Position // of the pool's executor key's value
 	Name          string
 	Executor      string
 	Market        string

@@ -7,7 +7,7 @@ func specFields(d *decoder, s *Spec) []field {
 	return []field{
 		d.intF("version", "spec version; this runnerfleet reads version 1", &s.Version, 1).req(),
 		d.strF("name", "environment name: prefix of every AWS name and the runnerfleet:fleet tag "+
-			"(lowercase letters, digits and hyphens, at most 37 characters)", &s.Name, pattern(fleetNameRE)).req(),
+			"(lowercase letters, digits and hyphens, at most 32 characters)", &s.Name, pattern(fleetNameRE)).req(),
 		d.objF("aws", "where the fleet lives", awsFields(d, &s.AWS)).req(),
 		d.objF("gitlab", "the GitLab instance the runners register with", gitlabFields(d, &s.GitLab)).req(),
 		d.objF("terraform", "Terraform versions and the manager stack's state backend", terraformFields(d, &s.Terraform)),

@@ -16,7 +16,7 @@ func (d *decoder) validate(s *Spec) {
 		d.at("version", "unsupported version %d: this runnerfleet reads version 1", s.Version)
 	}
 	d.check("name", nameProblem(fleetName, s.Name, maxFleetName,
-		"it prefixes the cache bucket <name>-runner-cache-<account id>, at most 63 characters"))
+		"it prefixes the cache bucket <name>-runner-cache-<vpc id>, at most 63 characters"))
 	d.checkAWS(&s.AWS)
 	d.checkGitLab(&s.GitLab)
 	d.checkTerraform(&s.Terraform)

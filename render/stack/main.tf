@@ -29,7 +29,7 @@ locals {
   worker_role_name      = "${var.name}-worker"
   managers_sg_name      = "${var.name}-managers"
   workers_sg_name       = "${var.name}-workers"
-  cache_bucket_name     = "${var.name}-runner-cache-${local.account_id}"
+  cache_bucket_name     = var.cache_bucket_name != "" ? var.cache_bucket_name : "${var.name}-runner-cache-${local.account_id}"
   token_parameter_arns  = [for p in var.token_ssm_parameters : "arn:${local.partition}:ssm:${var.region}:${local.account_id}:parameter${p}"]
   cache_bucket_arn      = "arn:${local.partition}:s3:::${local.cache_bucket_name}"
   ec2_service_principal = "ec2.${local.dns_suffix}"

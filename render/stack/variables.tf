@@ -6,8 +6,9 @@ variable "name" {
   type        = string
 
   validation {
-    # Lower case because it is part of the S3 bucket name; 37 characters at most so
-    # "<name>-runner-cache-<account id>" stays within S3's 63.
+    # Lower case because it is part of the S3 bucket name; 37 characters at most so the
+    # default "<name>-runner-cache-<account id>" fits S3's 63 (cache_bucket_name is
+    # checked on its own).
     condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,35}[a-z0-9])?$", var.name))
     error_message = "The name must be 1-37 characters of lower-case letters, digits and hyphens, and start and end with a letter or digit."
   }
@@ -63,6 +64,17 @@ variable "cache_enabled" {
   description = "Create the shared S3 cache bucket."
   type        = bool
   default     = true
+}
+
+variable "cache_bucket_name" {
+  description = "Name of the S3 cache bucket; \"\" means \"<name>-runner-cache-<account id>\"."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.cache_bucket_name == "" || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.cache_bucket_name))
+    error_message = "The cache_bucket_name must be a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)."
+  }
 }
 
 variable "cache_expire_days" {
