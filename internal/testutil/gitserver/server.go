@@ -27,6 +27,11 @@ type Server struct {
 	User     string
 	Password string
 
+	// FailUploadPack makes fetches fail after the ref advertisement (HTTP 500).
+	FailUploadPack atomic.Bool
+	// Hang makes every request wait until the client gives up.
+	Hang atomic.Bool
+
 	srv         *httptest.Server
 	uploadPacks atomic.Int64
 	infoRefs    atomic.Int64
@@ -52,6 +57,10 @@ func NewServer(t testing.TB) *Server {
 
 func (s *Server) handler(backend http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Hang.Load() {
+			<-r.Context().Done()
+			return
+		}
 		user, pass, ok := r.BasicAuth()
 		if !ok || user != s.User || pass != s.Password {
 			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
@@ -61,6 +70,10 @@ func (s *Server) handler(backend http.Handler) http.Handler {
 		switch {
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/git-upload-pack"):
 			s.uploadPacks.Add(1)
+			if s.FailUploadPack.Load() {
+				http.Error(w, "upload-pack failed", http.StatusInternalServerError)
+				return
+			}
 		case strings.HasSuffix(r.URL.Path, "/info/refs"):
 			s.infoRefs.Add(1)
 		}
