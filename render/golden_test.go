@@ -1,0 +1,163 @@
+package render_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/render"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden trees under testdata/golden")
+
+// examples parses every fleet-examples/*/fleet.yaml, keyed by example name.
+func examples(t testing.TB) map[string]*fleet.Spec {
+	t.Helper()
+	paths, err := filepath.Glob("../fleet-examples/*/fleet.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no examples found: %v", err)
+	}
+	out := map[string]*fleet.Spec{}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, diags := fleet.Parse(p, src)
+		if len(diags) > 0 {
+			t.Fatalf("%s is invalid:\n%v", p, diags)
+		}
+		out[filepath.Base(filepath.Dir(p))] = spec
+	}
+	return out
+}
+
+func renderExample(t testing.TB, spec *fleet.Spec) render.Files {
+	t.Helper()
+	files, err := render.Render(spec, render.Redacted{}, render.Options{})
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	return files
+}
+
+// goldenForm replaces each zip by a readable listing of its entries, headers and contents.
+func goldenForm(t testing.TB, files render.Files) map[string][]byte {
+	out := map[string][]byte{}
+	for p, b := range files {
+		if strings.HasSuffix(p, ".zip") {
+			out[p+".txt"] = zipListing(t, b)
+			continue
+		}
+		out[p] = b
+	}
+	return out
+}
+
+func zipListing(t testing.TB, b []byte) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("worker zip does not open: %v", err)
+	}
+	var buf bytes.Buffer
+	for _, f := range zr.File {
+		fmt.Fprintf(&buf, "=== %s mode=%v modified=%s method=%d\n", f.Name, f.Mode(),
+			f.Modified.UTC().Format("2006-01-02T15:04:05Z"), f.Method)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = buf.ReadFrom(rc)
+		rc.Close()
+	}
+	return buf.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for name, spec := range examples(t) {
+		t.Run(name, func(t *testing.T) {
+			got := goldenForm(t, renderExample(t, spec))
+			dir := filepath.Join("testdata", "golden", name)
+			if *update {
+				writeTree(t, dir, got)
+			}
+			compareTree(t, dir, got)
+		})
+	}
+}
+
+func writeTree(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	for p, b := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// compareTree checks that dir holds exactly files, byte for byte.
+func compareTree(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	onDisk := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		onDisk[filepath.ToSlash(rel)] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("golden tree %s: %v (run go test ./render/ -update)", dir, err)
+	}
+	var names []string
+	for p := range files {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Errorf("%s: not in the golden tree (run go test ./render/ -update)", p)
+			continue
+		}
+		if !bytes.Equal(want, files[p]) {
+			t.Errorf("%s differs from %s:\n%s", p, dir, firstDiff(want, files[p]))
+		}
+		delete(onDisk, p)
+	}
+	for p := range onDisk {
+		t.Errorf("%s: in the golden tree but no longer rendered", p)
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, a, b)
+		}
+	}
+	return "(same lines, different bytes)"
+}

@@ -1,0 +1,283 @@
+package render_test
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/render"
+)
+
+func TestRenderIsDeterministic(t *testing.T) {
+	for name, spec := range examples(t) {
+		a, b := renderExample(t, spec), renderExample(t, spec)
+		if len(a) != len(b) {
+			t.Fatalf("%s: %d files, then %d", name, len(a), len(b))
+		}
+		for p := range a {
+			if !bytes.Equal(a[p], b[p]) {
+				t.Errorf("%s: %s differs between two renders", name, p)
+			}
+		}
+	}
+}
+
+func TestWorkerZipHasFixedHeaders(t *testing.T) {
+	b, err := render.WorkerZip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Mode() != 0o644 || f.Modified.Year() != 1980 || f.Method != zip.Deflate {
+			t.Errorf("%s: mode %v, modified %v, method %d; want 0644, 1980, deflate", f.Name, f.Mode(), f.Modified, f.Method)
+		}
+	}
+	if !sort.StringsAreSorted(names) || len(names) < 3 {
+		t.Errorf("entries %v: want sorted .tf files", names)
+	}
+}
+
+// TestTerraformParses parses every rendered .tf, zipped or not, with hashicorp/hcl.
+func TestTerraformParses(t *testing.T) {
+	for name, spec := range examples(t) {
+		for p, b := range tfFiles(t, renderExample(t, spec)) {
+			if _, diags := hclparse.NewParser().ParseHCL(b, p); diags.HasErrors() {
+				t.Errorf("%s: %s: %v", name, p, diags)
+			}
+		}
+	}
+}
+
+// tfFiles gives every .tf file of a render, with the worker zips unpacked.
+func tfFiles(t testing.TB, files render.Files) map[string][]byte {
+	out := map[string][]byte{}
+	for p, b := range files {
+		switch {
+		case strings.HasSuffix(p, ".tf"):
+			out[p] = b
+		case strings.HasSuffix(p, ".zip"):
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				var buf bytes.Buffer
+				_, _ = buf.ReadFrom(rc)
+				rc.Close()
+				out[p+"/"+f.Name] = buf.Bytes()
+			}
+		}
+	}
+	return out
+}
+
+// TestTerraformFmt runs the real `terraform fmt -check` over every rendered .tf file.
+func TestTerraformFmt(t *testing.T) {
+	tf := terraformBinary(t)
+	dir := t.TempDir()
+	n := 0
+	for name, spec := range examples(t) {
+		for p, b := range tfFiles(t, renderExample(t, spec)) {
+			full := filepath.Join(dir, name, strings.ReplaceAll(p, ".zip/", "_zip/"))
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(full, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+	}
+	out, err := exec.Command(tf, "fmt", "-check", "-diff", "-recursive", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("terraform fmt -check found non-canonical files:\n%s", out)
+	}
+	if n == 0 {
+		t.Fatal("no .tf files rendered")
+	}
+}
+
+// terraformBinary finds the real terraform: ../bin (make tools), then PATH. Under make test
+// (RUNNERFLEET_REQUIRE_TERRAFORM=1) a missing binary fails the test instead of skipping it.
+func terraformBinary(t *testing.T) string {
+	if p, err := filepath.Abs("../bin/terraform"); err == nil {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("terraform"); err == nil {
+		return p
+	}
+	if os.Getenv("RUNNERFLEET_REQUIRE_TERRAFORM") != "" {
+		t.Fatal("terraform not found in ./bin or on PATH; run make tools")
+	}
+	t.Skip("terraform not found; run make tools (make test runs this test)")
+	return ""
+}
+
+// TestConfigTOMLKeys decodes every config.toml back into the typed structs with no key left
+// over, and checks every key path against gitlab-runner's own list.
+func TestConfigTOMLKeys(t *testing.T) {
+	known := knownKeys(t)
+	for name, spec := range examples(t) {
+		for p, b := range renderExample(t, spec) {
+			if filepath.Base(p) != "config.toml" {
+				continue
+			}
+			var cfg render.RunnerConfig
+			dec := toml.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&cfg); err != nil {
+				t.Errorf("%s/%s: does not decode strictly into the typed structs: %v", name, p, err)
+			}
+			var tree map[string]any
+			if err := toml.Unmarshal(b, &tree); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range keyPaths("", tree) {
+				if !known[k] {
+					t.Errorf("%s/%s: %s is not a gitlab-runner config.toml key", name, p, k)
+				}
+			}
+			if len(cfg.Runners) != len(spec.Runners) {
+				t.Errorf("%s/%s: %d runners, want %d", name, p, len(cfg.Runners), len(spec.Runners))
+			}
+		}
+	}
+}
+
+// keyPaths lists the dotted key paths of a decoded TOML tree; arrays of tables add no index.
+func keyPaths(prefix string, tree map[string]any) []string {
+	var out []string
+	for k, v := range tree {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		out = append(out, p)
+		switch v := v.(type) {
+		case map[string]any:
+			out = append(out, keyPaths(p, v)...)
+		case []any:
+			for _, item := range v {
+				if m, ok := item.(map[string]any); ok {
+					out = append(out, keyPaths(p, m)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func knownKeys(t *testing.T) map[string]bool {
+	f, err := os.Open("testdata/gitlab-runner-config-keys.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	known := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			known[line] = true
+		}
+	}
+	if len(known) < 100 {
+		t.Fatalf("only %d known keys read", len(known))
+	}
+	return known
+}
+
+type fakeSecrets map[string]string
+
+func (f fakeSecrets) Token(ref fleet.SecretRef) (string, error) {
+	if v, ok := f[ref.String()]; ok {
+		return v, nil
+	}
+	return "", errors.New("no such secret " + ref.String())
+}
+
+// TestTokensOnlyInConfigTOML: a resolved token lands in config.toml and in no other file.
+func TestTokensOnlyInConfigTOML(t *testing.T) {
+	spec := examples(t)["multi-runner"]
+	const token = "glrt-TOKENVALUE-must-not-leak"
+	files, err := render.Render(spec, fakeSecrets{spec.RunnerToken(spec.Runners[0]).String(): token}, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inConfig := 0
+	for p, b := range files {
+		if !bytes.Contains(b, []byte(token)) {
+			continue
+		}
+		if filepath.Base(p) != "config.toml" {
+			t.Errorf("token leaked into %s", p)
+		}
+		inConfig++
+	}
+	if inConfig != spec.Manager.Count {
+		t.Errorf("token in %d config.toml files, want %d", inConfig, spec.Manager.Count)
+	}
+}
+
+func TestSecretErrorNamesRunnerNotValue(t *testing.T) {
+	spec := examples(t)["multi-runner"]
+	_, err := render.Render(spec, fakeSecrets{}, render.Options{})
+	if err == nil || !strings.Contains(err.Error(), "runner "+spec.Runners[0].Name) {
+		t.Fatalf("err = %v, want one naming the runner", err)
+	}
+}
+
+func TestRunnerConfigDirInMachineOptions(t *testing.T) {
+	spec := examples(t)["multi-runner"]
+	files, err := render.Render(spec, render.Redacted{}, render.Options{RunnerConfigDir: "/srv/runner"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(files["manager-0/config.toml"])
+	for _, want := range []string{`'terraform-config=/srv/runner/pools/spot.zip'`,
+		`'terraform-variables-from=/srv/runner/pools/spot.vars.json'`, `MachineName = 'docker-%s'`} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config.toml lacks %s", want)
+		}
+	}
+}
+
+func TestAutoscalerPoolNotSupportedYet(t *testing.T) {
+	src, err := os.ReadFile("../fleet-examples/multi-runner/fleet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = bytes.Replace(src, []byte("executor: docker+machine"), []byte("executor: docker-autoscaler\n    max_instances: 5"), 1)
+	src = bytes.Replace(src, []byte("    idle: {count: 1, time: 30m, max_builds: 100}\n"), nil, 1)
+	src = bytes.Replace(src, []byte(`"* * 9-17 * * mon-fri *"`), []byte(`"* 9-17 * * mon-fri"`), 1)
+	spec, diags := fleet.Parse("fleet.yaml", src)
+	if len(diags) > 0 {
+		t.Fatalf("parse: %v", diags)
+	}
+	_, err = render.Render(spec, render.Redacted{}, render.Options{})
+	var got fleet.Diagnostics
+	if !errors.As(err, &got) || len(got) != 1 {
+		t.Fatalf("err = %v, want one diagnostic", err)
+	}
+	if d := got[0]; d.Path != "pools[0].executor" || d.Line == 0 || !strings.Contains(d.Message, "not supported yet") {
+		t.Errorf("diagnostic = %s", d)
+	}
+}
