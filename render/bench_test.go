@@ -23,7 +23,7 @@ func bigSpec(n int) *fleet.Spec {
 		pool := fmt.Sprintf("pool-%d", i)
 		s.Pools = append(s.Pools, fleet.Pool{Name: pool, Executor: fleet.ExecutorDockerMachine, Market: fleet.MarketSpot,
 			InstanceTypes: []string{"m5.large", "m6i.large"}, ImageID: "ami-0fedcba9876543210", VolumeSizeGB: 40,
-			Idle: fleet.Idle{Count: 1, Time: 30 * time.Minute},
+			Idle:      fleet.Idle{Count: 1, Time: 30 * time.Minute},
 			Schedules: []fleet.Schedule{{Periods: []string{"* * 9-17 * * mon-fri *"}, Timezone: "UTC", IdleCount: 4, IdleTime: time.Hour}}})
 		for j := 0; j < 2; j++ {
 			s.Runners = append(s.Runners, fleet.Runner{Name: fmt.Sprintf("r-%d-%d", i, j), Pool: pool,

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/pelletier/go-toml/v2"
 	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/runnerfleet/runnerfleet/render"
 )

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -44,12 +42,20 @@ func (d *decoder) document(src []byte) *yaml.Node {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		d.yamlError(err)
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		d.errorf(nil, "spec", "the file holds only comments; a fleet spec starts with `version: 1` (see fleet-examples/)")
+		return nil
+	} else if err != nil {
+		d.yamlError(src, err)
 		return nil
 	}
 	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		d.yamlError(src, err)
+		return nil
+	default:
 		d.errorf(&next, "spec", "several YAML documents: keep the whole fleet in one document and remove the `---` separator")
 		return nil
 	}
@@ -77,19 +83,6 @@ func (d *decoder) tabs(src []byte) bool {
 		}
 	}
 	return found
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-func (d *decoder) yamlError(err error) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	d.errorf(&yaml.Node{Line: line, Column: 1}, "spec", "invalid YAML: %s", msg)
 }
 
 // anchors rejects anchors and aliases: they hide where a value comes from, and a diagnostic

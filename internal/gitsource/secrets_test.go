@@ -90,13 +90,13 @@ func o2(o *Options) *Options { return o }
 func TestScrubURL(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"https://user:tok@gitlab.example.com/g/r.git":  "https://***@gitlab.example.com/g/r.git",
-		"https://glpat-abc@gitlab.example.com/r.git":   "https://***@gitlab.example.com/r.git",
+		"https://user:tok@gitlab.example.com/g/r.git": "https://***@gitlab.example.com/g/r.git",
+		"https://glpat-abc@gitlab.example.com/r.git":  "https://***@gitlab.example.com/r.git",
 		"fetch http://a:b@h/x failed, see http://h/y": "fetch http://***@h/x failed, see http://h/y",
-		"ssh://git:pw@host/r.git":                      "ssh://git@host/r.git",
-		"ssh://git@host/r.git":                         "ssh://git@host/r.git",
-		"git@host:group/r.git":                         "git@host:group/r.git",
-		"/srv/git/r.git":                               "/srv/git/r.git",
+		"ssh://git:pw@host/r.git":                     "ssh://git@host/r.git",
+		"ssh://git@host/r.git":                        "ssh://git@host/r.git",
+		"git@host:group/r.git":                        "git@host:group/r.git",
+		"/srv/git/r.git":                              "/srv/git/r.git",
 	} {
 		if got := ScrubURL(in); got != want {
 			t.Errorf("ScrubURL(%q) = %q, want %q", in, got, want)
