@@ -41,7 +41,7 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	try := func(mutate func(o *Options), setup func()) {
 		o := r.options(t.TempDir(), logs)
 		o.URL, o.Auth = inURL, Auth{}
-		mutate(o2(&o))
+		mutate(&o)
 		if setup != nil {
 			setup()
 		}
@@ -84,8 +84,6 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 		t.Errorf("wrong token: %v", errs[len(errs)-5])
 	}
 }
-
-func o2(o *Options) *Options { return o }
 
 func TestScrubURL(t *testing.T) {
 	t.Parallel()
