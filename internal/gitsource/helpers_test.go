@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,14 +14,14 @@ import (
 
 // remote is one way of reaching a test repository.
 type remote struct {
-	kind string // "path", "file" or "http"
+	kind string // "path", "file", "http" or "ssh"
 	repo *gitserver.Repo
 	url  string
 	auth Auth
 	srv  *gitserver.Server // nil for local transports
 }
 
-var kinds = []string{"path", "file", "http"}
+var kinds = []string{"path", "file", "http", "ssh"}
 
 // eachRemote runs fn over a fresh repository for every transport.
 func eachRemote(t *testing.T, fn func(t *testing.T, r remote)) {
@@ -40,7 +41,18 @@ func newRemote(t *testing.T, kind string) remote {
 		return remote{kind: kind, repo: r, url: srv.URL("fleet.git"), srv: srv,
 			auth: Auth{Username: srv.User, Password: srv.Password}}
 	}
-	r := gitserver.NewRepo(t, filepath.Join(t.TempDir(), "fleet.git"))
+	root := t.TempDir()
+	r := gitserver.NewRepo(t, filepath.Join(root, "fleet.git"))
+	if kind == "ssh" {
+		key, pub := gitserver.WriteSSHKey(t, "")
+		srv := gitserver.NewSSHServer(t, root, pub)
+		known := filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(known, []byte(srv.KnownHosts()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return remote{kind: kind, repo: r, url: srv.URL("fleet.git"),
+			auth: Auth{SSHKeyFile: key, KnownHostsFile: known}}
+	}
 	if kind == "file" {
 		return remote{kind: kind, repo: r, url: r.FileURL()}
 	}

@@ -1,7 +1,6 @@
 package gitsource
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -46,9 +45,7 @@ func TestDeepenFindsDistantLastApplied(t *testing.T) {
 	t.Parallel()
 	eachRemote(t, func(t *testing.T, r remote) {
 		applied := r.repo.Commit(fleet("start"), "applied")
-		for i := range 25 {
-			r.repo.Commit(fleet(fmt.Sprint(i)), fmt.Sprint("change ", i))
-		}
+		r.repo.CommitMany(25, "fleet.yaml")
 		for _, cache := range []string{"", t.TempDir()} {
 			logs := &logBuffer{}
 			res := mustFetch(t, r.options(cache, logs), Request{LastApplied: applied})
@@ -66,9 +63,7 @@ func TestDeepenLimitIsReported(t *testing.T) {
 	t.Parallel()
 	eachRemote(t, func(t *testing.T, r remote) {
 		applied := r.repo.Commit(fleet("start"), "applied")
-		for i := range 12 {
-			r.repo.Commit(fleet(fmt.Sprint(i)), fmt.Sprint("change ", i))
-		}
+		r.repo.CommitMany(12, "fleet.yaml")
 		o := r.options(t.TempDir(), nil)
 		o.MaxDeepen = 5
 		_, err := fetch(t, o, Request{LastApplied: applied})

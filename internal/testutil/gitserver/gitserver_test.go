@@ -49,3 +49,18 @@ func TestSignedCommitCarriesSignature(t *testing.T) {
 		t.Fatal("empty armored keyring")
 	}
 }
+
+func TestCommitManyAppends(t *testing.T) {
+	r := NewRepo(t, filepath.Join(t.TempDir(), "r.git"))
+	first := r.Commit(map[string]string{"f": "start"}, "first")
+	tip := r.CommitMany(7, "f")
+	if n := Git(t, r.Bare, "rev-list", "--count", first+".."+tip); n != "7" {
+		t.Fatalf("%s commits after first, want 7", n)
+	}
+	if got := Git(t, r.Bare, "show", tip+":f"); got != "6" {
+		t.Fatalf("f = %q, want 6", got)
+	}
+	if next := r.Commit(map[string]string{"g": "x"}, "after"); Git(t, r.Bare, "rev-parse", next+"^") != tip {
+		t.Fatal("a commit after CommitMany does not follow its tip")
+	}
+}

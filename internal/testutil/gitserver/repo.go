@@ -153,3 +153,30 @@ func (r *Repo) FileURL() string { return "file://" + r.Bare }
 
 // String names the repository in test output.
 func (r *Repo) String() string { return fmt.Sprintf("repo %s", r.Bare) }
+
+// CommitMany appends n commits to the current branch in one `git fast-import` run (commit i
+// sets path to the text of i, counting from 0), pushes, and returns the last SHA.
+func (r *Repo) CommitMany(n int, path string) string {
+	r.t.Helper()
+	head := Git(r.t, r.Work, "rev-parse", "HEAD")
+	branch := Git(r.t, r.Work, "symbolic-ref", "HEAD")
+	var b strings.Builder
+	for i := range n {
+		when := r.NextTime().Unix()
+		r.commits++
+		msg, content := fmt.Sprint("change ", i), fmt.Sprint(i)
+		fmt.Fprintf(&b, "commit %s\ncommitter %s <%s> %d +0000\ndata %d\n%s\n",
+			branch, Author.Name, Author.Email, when, len(msg), msg)
+		if i == 0 {
+			fmt.Fprintf(&b, "from %s\n", head)
+		}
+		fmt.Fprintf(&b, "M 644 inline %s\ndata %d\n%s\n", path, len(content), content)
+	}
+	cmd := GitCmd(r.Work, nil, "fast-import", "--quiet", "--force")
+	cmd.Stdin = strings.NewReader(b.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		r.t.Fatalf("git fast-import: %v\n%s", err, out)
+	}
+	Git(r.t, r.Work, "reset", "--quiet", "--hard", branch)
+	return r.push()
+}
