@@ -17,7 +17,8 @@ var sixFields = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom 
 // cronProblem checks a 5-field cron expression such as "*/10 * * * *".
 func cronProblem(expr string) string {
 	if _, err := standardCron.Parse(expr); err != nil {
-		return fmt.Sprintf("invalid cron schedule %q: %v; use 5 fields: minute hour day-of-month month day-of-week", expr, err)
+		return fmt.Sprintf("invalid cron schedule %q: %s; use 5 fields: minute hour day-of-month month day-of-week, "+
+			"such as \"*/10 * * * *\"", expr, cronError(err))
 	}
 	return ""
 }
@@ -31,12 +32,22 @@ func machinePeriodProblem(expr string) string {
 			"day-of-month month day-of-week year, such as \"* * 9-17 * * mon-fri *\"", expr, len(fields))
 	}
 	if _, err := sixFields.Parse(strings.Join(fields[:6], " ")); err != nil {
-		return fmt.Sprintf("invalid period %q: %v", expr, err)
+		return fmt.Sprintf("invalid period %q: %s; the 7 fields are second minute hour day-of-month month "+
+			"day-of-week year", expr, cronError(err))
 	}
 	if !yearField(fields[6]) {
 		return fmt.Sprintf("invalid period %q: the year field must be *, a year such as 2027, a range or a list", expr)
 	}
 	return ""
+}
+
+// cronError is robfig/cron's message without the repeated expression it sometimes ends with.
+func cronError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": ["); i > 0 && strings.HasSuffix(msg, "]") {
+		msg = msg[:i]
+	}
+	return msg
 }
 
 func yearField(f string) bool {

@@ -15,7 +15,12 @@ import (
 type decoder struct {
 	file  string
 	diags Diagnostics
-	pos   map[string]*yaml.Node
+	pos   map[string]*yaml.Node // value node of each field path
+	keys  map[string]*yaml.Node // key node of each field path of a mapping
+}
+
+func newDecoder(file string) *decoder {
+	return &decoder{file: file, pos: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
 }
 
 // field is one key of a mapping: how to decode it and how to describe it in the JSON Schema.
@@ -33,7 +38,7 @@ func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
 	if n != nil {
 		line, col = n.Line, n.Column
 	}
-	d.diags = append(d.diags, Diagnostic{File: d.file, Line: line, Col: col, Path: path,
+	d.diags = append(d.diags, Diagnostic{File: d.file, Line: line, Col: col, Path: pathOr(path),
 		Message: fmt.Sprintf(format, args...)})
 }
 
@@ -73,29 +78,48 @@ func (d *decoder) object(n *yaml.Node, path string, fields []field) {
 		d.errorf(n, path, "must be a mapping of %s, got %s", keyList(fields), describe(n))
 		return
 	}
-	seen := map[string]bool{}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		f, ok := lookup(fields, k.Value)
 		switch {
-		case seen[k.Value]:
-			d.errorf(k, join(path, k.Value), "duplicate key: remove one of the two")
+		case seen[k.Value] != nil:
+			d.duplicateKey(k, seen[k.Value], join(path, k.Value))
 		case !ok:
 			d.unknownKey(k, path, fields)
+			seen[k.Value] = k
 		default:
-			seen[k.Value] = true
+			seen[k.Value] = k
 			p := join(path, k.Value)
-			d.pos[p] = v
+			d.pos[p], d.keys[p] = v, k
 			if !isNull(v) {
 				f.decode(v, p)
 			}
 		}
 	}
+	d.required(n, path, fields)
+}
+
+// required reports each required key that is missing (at the mapping) or empty (at the key).
+func (d *decoder) required(n *yaml.Node, path string, fields []field) {
+	at := n
+	if k := d.keys[path]; k != nil {
+		at = k // the parent key, such as aws:
+	}
 	for _, f := range fields {
-		if f.required && (!seen[f.key] || isNull(d.pos[join(path, f.key)])) {
-			d.errorf(n, join(path, f.key), "required: %s", f.schema["description"])
+		p := join(path, f.key)
+		switch {
+		case !f.required:
+		case d.keys[p] == nil:
+			d.errorf(at, p, "missing: add key %q: %s", f.key, f.schema["description"])
+		case isNull(d.pos[p]):
+			d.errorf(d.keys[p], p, "is empty: give it a value: %s", f.schema["description"])
 		}
 	}
+}
+
+func (d *decoder) duplicateKey(k, first *yaml.Node, path string) {
+	d.errorf(k, path, "duplicate key (first at line %d): remove one of the two", first.Line)
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, path string, fields []field) {
@@ -156,7 +180,7 @@ func (d *decoder) number(n *yaml.Node, path string) (float64, bool) {
 
 func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		d.errorf(n, path, "must be true or false, got %s", describe(n))
+		d.errorf(n, path, "must be true or false, got %s%s", describe(n), boolHint(n))
 		return false, false
 	}
 	return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", true
@@ -169,7 +193,7 @@ func (d *decoder) duration(n *yaml.Node, path string) (time.Duration, bool) {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil || n.Tag != "!!str" {
-		d.errorf(n, path, "must be a duration such as 30m, 1h30m or 24h, got %s", describe(n))
+		d.errorf(n, path, "must be a duration such as 30m, 1h30m or 24h (units: s, m, h), got %s%s", describe(n), durationHint(n))
 		return 0, false
 	}
 	if v < 0 {
@@ -181,7 +205,7 @@ func (d *decoder) duration(n *yaml.Node, path string) (time.Duration, bool) {
 
 func (d *decoder) list(n *yaml.Node, path string, each func(i int, item *yaml.Node, path string)) {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, path, "must be a list, got %s", describe(n))
+		d.errorf(n, path, "must be a list, got %s%s", describe(n), listHint(n))
 		return
 	}
 	for i, item := range n.Content {
@@ -204,17 +228,18 @@ func (d *decoder) strings(n *yaml.Node, path string) ([]string, bool) {
 
 func (d *decoder) stringMap(n *yaml.Node, path string) (map[string]string, bool) {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, path, "must be a mapping of string keys to string values, got %s", describe(n))
+		d.errorf(n, path, "must be a mapping of string keys to string values, such as {team: platform}, got %s", describe(n))
 		return nil, false
 	}
 	out := map[string]string{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
-		d.pos[p] = v
-		if _, dup := out[k.Value]; dup {
-			d.errorf(k, p, "duplicate key: remove one of the two")
+		if first := d.keys[p]; first != nil {
+			d.duplicateKey(k, first, p)
+			continue
 		}
+		d.pos[p], d.keys[p] = v, k
 		if s, ok := d.str(v, p); ok {
 			out[k.Value] = s
 		}

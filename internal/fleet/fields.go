@@ -148,20 +148,22 @@ func (d *decoder) checkSecret(n *yaml.Node, p string, ref *SecretRef, dst **Secr
 		return
 	}
 	if len(n.Content) != 2 {
-		d.errorf(n, p, "must name exactly one of env, file or ssm")
+		d.errorf(n, p, "must name exactly one of env, file or ssm%s", gotKeys(n))
 		return
 	}
 	ref.Source = n.Content[0].Value
 	v := n.Content[1]
 	switch {
+	case v.Kind != yaml.ScalarNode:
+		return // reported as not a string
 	case ref.Source != "env" && ref.Source != "file" && ref.Source != "ssm":
 		return // reported as an unknown key
 	case ref.Source == "env" && !envName.MatchString(ref.Name):
-		d.errorf(v, p+".env", "must be an environment variable name such as RUNNER_TOKEN, got %q", ref.Name)
+		d.errorf(v, p+".env", "must be an environment variable name such as RUNNER_TOKEN, got %q%s", ref.Name, envHint(ref.Name))
 	case ref.Source == "file" && !strings.HasPrefix(ref.Name, "/"):
 		d.errorf(v, p+".file", "must be an absolute path such as /run/credentials/runnerfleet/token, got %q", ref.Name)
 	case ref.Source == "ssm" && !ssmName.MatchString(ref.Name):
-		d.errorf(v, p+".ssm", "must be a full SSM parameter name such as /ci-runners/runner-token, got %q", ref.Name)
+		d.errorf(v, p+".ssm", "must be a full SSM parameter name such as /ci-runners/runner-token, got %q%s", ref.Name, ssmHint(ref.Name))
 	default:
 		*dst = ref
 	}

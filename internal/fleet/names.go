@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -56,10 +57,7 @@ var knownRegions = []string{
 // regionProblem says what is wrong with a region name, or "" when it is fine.
 func regionProblem(r string) string {
 	if !regionShape.MatchString(r) {
-		if s := nearest(r, knownRegions); s != "" {
-			return "not an AWS region; did you mean " + s + "?"
-		}
-		return "not an AWS region name such as eu-west-1 or us-east-1"
+		return regionShapeProblem(r)
 	}
 	prefix := r[:strings.LastIndexByte(r, '-')]
 	var prefixes []string
@@ -71,9 +69,19 @@ func regionProblem(r string) string {
 		prefixes = append(prefixes, p)
 	}
 	if s := nearest(prefix, prefixes); s != "" {
-		return "unknown AWS region; did you mean " + s + r[len(prefix):] + "?"
+		return "unknown AWS region " + quote(r) + "; did you mean " + quote(s+r[len(prefix):]) + "?"
 	}
-	return "unknown AWS region; use one such as eu-west-1 or us-east-1"
+	return "unknown AWS region " + quote(r) + "; use one such as eu-west-1 or us-east-1"
+}
+
+func regionShapeProblem(r string) string {
+	if zone := strings.TrimRight(r, "abcdefghijklmnopqrstuvwxyz"); zone != r && regionShape.MatchString(zone) {
+		return quote(r) + " is an availability zone, not a region; use " + quote(zone)
+	}
+	if s := nearest(r, knownRegions); s != "" {
+		return "unknown AWS region " + quote(r) + "; did you mean " + quote(s) + "?"
+	}
+	return "must be an AWS region name such as eu-west-1 or us-east-1, got " + quote(r)
 }
 
 // nameProblem checks a name that becomes part of AWS and host names.
@@ -81,11 +89,25 @@ func nameProblem(re *regexp.Regexp, name string, maxLen int, why string) string 
 	switch {
 	case !re.MatchString(name):
 		return "must be lowercase letters, digits and hyphens, starting with a letter and " +
-			"not ending with a hyphen, got " + quote(name)
+			"not ending with a hyphen, got " + quote(name) + nameHint(re, name)
 	case len(name) > maxLen:
 		return "must be at most " + itoa(maxLen) + " characters (" + why + "), got " + itoa(len(name))
 	}
 	return ""
 }
 
-func quote(s string) string { return `"` + s + `"` }
+// nameHint suggests the name lowercased, with _ . and spaces turned into hyphens.
+func nameHint(re *regexp.Regexp, name string) string {
+	s := strings.Map(func(r rune) rune {
+		if r == '_' || r == '.' || r == ' ' {
+			return '-'
+		}
+		return r
+	}, strings.ToLower(name))
+	if s != name && re.MatchString(s) {
+		return "; did you mean " + quote(s) + "?"
+	}
+	return ""
+}
+
+func quote(s string) string { return strconv.Quote(s) }

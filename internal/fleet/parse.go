@@ -13,7 +13,7 @@ import (
 // Parse reads fleet.yaml version 1 from src; name is the file name used in diagnostics.
 // It returns every problem at once, sorted; the spec is only usable when there are none.
 func Parse(name string, src []byte) (*Spec, Diagnostics) {
-	d := &decoder{file: name, pos: map[string]*yaml.Node{}}
+	d := newDecoder(name)
 	root := d.document(src)
 	if root == nil {
 		d.diags.Sort()
@@ -40,27 +40,8 @@ func (d *decoder) document(src []byte) *yaml.Node {
 	if d.tabs(src) {
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-		d.errorf(nil, "spec", "the file holds only comments; a fleet spec starts with `version: 1` (see fleet-examples/)")
-		return nil
-	} else if err != nil {
-		d.yamlError(src, err)
-		return nil
-	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		d.yamlError(src, err)
-		return nil
-	default:
-		d.errorf(&next, "spec", "several YAML documents: keep the whole fleet in one document and remove the `---` separator")
-		return nil
-	}
-	if len(doc.Content) == 0 {
-		d.errorf(nil, "spec", "the file holds only comments; a fleet spec starts with `version: 1` (see fleet-examples/)")
+	doc := d.single(src)
+	if doc == nil {
 		return nil
 	}
 	root := doc.Content[0]
@@ -68,6 +49,32 @@ func (d *decoder) document(src []byte) *yaml.Node {
 		return nil
 	}
 	return root
+}
+
+// single decodes the one YAML document of src, or reports a file of comments only, broken
+// YAML or several documents.
+func (d *decoder) single(src []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc, next yaml.Node
+	err := dec.Decode(&doc)
+	if err == nil {
+		if err = dec.Decode(&next); err == nil {
+			d.errorf(&next, "spec", "several YAML documents: keep the whole fleet in one document and remove the `---` separator")
+			return nil
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
+	switch {
+	case errors.Is(err, io.EOF) || (err == nil && len(doc.Content) == 0):
+		d.errorf(nil, "spec", "the file holds only comments; a fleet spec starts with `version: 1` (see fleet-examples/)")
+	case err != nil:
+		d.yamlError(src, err)
+	default:
+		return &doc
+	}
+	return nil
 }
 
 // tabs reports every line indented with a tab: YAML forbids them and yaml.v3's own message

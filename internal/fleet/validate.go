@@ -12,7 +12,7 @@ import (
 // validate checks what a single field's type cannot: shapes, enums, limits and cross
 // references. A check runs only on values that were given; missing ones are reported already.
 func (d *decoder) validate(s *Spec) {
-	if d.given("version") && s.Version != 1 {
+	if s.Version > 1 {
 		d.at("version", "unsupported version %d: this runnerfleet reads version 1", s.Version)
 	}
 	d.check("name", nameProblem(fleetName, s.Name, maxFleetName,
@@ -42,14 +42,14 @@ func (d *decoder) check(path, problem string) {
 
 func (d *decoder) checkAWS(a *AWS) {
 	d.check("aws.region", regionProblem(a.Region))
-	d.check("aws.vpc_id", shapeProblem(vpcID.MatchString(a.VPCID), "a VPC id such as vpc-0123456789abcdef0", a.VPCID))
-	if d.given("aws.subnet_ids") && len(a.SubnetIDs) == 0 {
+	d.check("aws.vpc_id", idProblem(vpcID, "vpc", "a VPC", a.VPCID))
+	if d.emptyList("aws.subnet_ids") {
 		d.at("aws.subnet_ids", "must list at least one subnet, such as [subnet-0123456789abcdef0]")
 	}
 	d.unique("aws.subnet_ids", a.SubnetIDs)
 	for i, id := range a.SubnetIDs {
 		d.check(fmt.Sprintf("aws.subnet_ids[%d]", i),
-			shapeProblem(subnetID.MatchString(id), "a subnet id such as subnet-0123456789abcdef0", id))
+			idProblem(subnetID, "subnet", "a subnet", id))
 	}
 	d.checkTags(a.Tags)
 }
@@ -68,9 +68,9 @@ func (d *decoder) checkTags(tags map[string]string) {
 		lower := strings.ToLower(k)
 		switch {
 		case strings.HasPrefix(lower, "aws:") || strings.HasPrefix(lower, "runnerfleet:"):
-			d.at(p, "tag keys starting with aws: or runnerfleet: are reserved; rename the key")
+			d.errorf(d.keys[p], p, "tag keys starting with aws: or runnerfleet: are reserved (runnerfleet sets its own); rename the key")
 		case len(k) > 128:
-			d.at(p, "tag keys are at most 128 characters, got %d", len(k))
+			d.errorf(d.keys[p], p, "tag keys are at most 128 characters, got %d", len(k))
 		case len(tags[k]) > 256:
 			d.at(p, "tag values are at most 256 characters, got %d", len(tags[k]))
 		}
@@ -84,7 +84,7 @@ func (d *decoder) checkGitLab(g *GitLab) {
 	u, err := url.Parse(g.URL)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		d.at("gitlab.url", "must be an http(s) URL such as https://gitlab.example.com")
+		d.at("gitlab.url", "must be an http(s) URL such as https://gitlab.example.com%s", schemeHint(g.URL))
 	case u.User != nil:
 		d.at("gitlab.url", "must not hold credentials (it is written to config.toml); remove user:password@ and set gitlab.token")
 	case u.RawQuery != "" || u.Fragment != "":
@@ -114,9 +114,9 @@ func driverVersionProblem(v string) string {
 	case !version.MatchString(v):
 		return shapeProblem(false, "a version such as 0.14.11", v)
 	case versionLess(v, 0, 13):
-		return "must be at least 0.13: the worker template uses required_providers with source addresses"
+		return "must be at least 0.13, got " + v + ": the worker template uses required_providers with source addresses"
 	case !versionLess(v, 0, 15):
-		return "must be below 0.15: the docker-machine driver runs `terraform destroy -force`, which Terraform 0.15 removed; use 0.14.11"
+		return "must be below 0.15, got " + v + ": the docker-machine driver runs `terraform destroy -force`, which Terraform 0.15 removed; use 0.14.11"
 	}
 	return ""
 }
@@ -130,7 +130,7 @@ func versionLess(v string, major, minor int) bool {
 
 func (d *decoder) checkManager(m *Manager) {
 	d.check("manager.instance_type", instanceTypeProblem(m.InstanceType))
-	d.check("manager.image_id", shapeProblem(amiID.MatchString(m.ImageID), "an AMI id such as ami-0123456789abcdef0", m.ImageID))
+	d.check("manager.image_id", idProblem(amiID, "ami", "an AMI", m.ImageID))
 	d.check("manager.timezone", timezoneProblem(m.Timezone))
 }
 
@@ -145,7 +145,11 @@ func timezoneProblem(tz string) string {
 }
 
 func instanceTypeProblem(t string) string {
-	return shapeProblem(instanceType.MatchString(t), "an EC2 instance type such as m5.large (family.size)", t)
+	msg := shapeProblem(instanceType.MatchString(t), "an EC2 instance type such as m5.large (family.size)", t)
+	if s := strings.ToLower(strings.Replace(t, "-", ".", 1)); msg != "" && instanceType.MatchString(s) {
+		msg += "; did you mean " + quote(s) + "?"
+	}
+	return msg
 }
 
 func shapeProblem(ok bool, what, got string) string {

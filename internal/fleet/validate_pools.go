@@ -6,6 +6,9 @@ import (
 )
 
 func (d *decoder) checkPools(s *Spec) {
+	if d.emptyList("pools") {
+		d.at("pools", "must list at least one pool, such as {name: spot, executor: docker+machine, instance_types: [m5.large], image_id: ami-…}")
+	}
 	seen := map[string]string{}
 	for i := range s.Pools {
 		p := &s.Pools[i]
@@ -15,13 +18,13 @@ func (d *decoder) checkPools(s *Spec) {
 			d.at(path+".name", "duplicate pool name %q (first at %s); pool names must be unique", p.Name, first)
 		}
 		seen[p.Name] = path
-		d.checkPool(p, path)
+		d.checkPool(p, path, len(s.AWS.SubnetIDs))
 	}
 }
 
-func (d *decoder) checkPool(p *Pool, path string) {
-	d.check(path+".image_id", shapeProblem(amiID.MatchString(p.ImageID), "an AMI id such as ami-0123456789abcdef0", p.ImageID))
-	if d.given(path+".instance_types") && len(p.InstanceTypes) == 0 {
+func (d *decoder) checkPool(p *Pool, path string, subnets int) {
+	d.check(path+".image_id", idProblem(amiID, "ami", "an AMI", p.ImageID))
+	if d.emptyList(path + ".instance_types") {
 		d.at(path+".instance_types", "must list at least one instance type, such as [m5.large]")
 	}
 	d.unique(path+".instance_types", p.InstanceTypes)
@@ -30,7 +33,7 @@ func (d *decoder) checkPool(p *Pool, path string) {
 	}
 	switch p.Executor {
 	case ExecutorDockerMachine:
-		d.checkMachinePool(p, path)
+		d.checkMachinePool(p, path, subnets)
 	case ExecutorDockerAutoscaler:
 		d.checkAutoscalerPool(p, path)
 	default:
@@ -59,12 +62,13 @@ var (
 	autoscalerOnly = []string{"max_instances", "capacity_per_instance", "max_use_count", "on_demand_base", "instance_ready_command"}
 )
 
-func (d *decoder) checkMachinePool(p *Pool, path string) {
+func (d *decoder) checkMachinePool(p *Pool, path string, subnets int) {
 	for _, k := range autoscalerOnly {
 		if d.given(path + "." + k) {
-			d.at(path+"."+k, "applies to docker-autoscaler pools only; this pool's executor is docker+machine")
+			d.at(path+"."+k, "applies to docker-autoscaler pools only; this pool's executor is docker+machine: remove it")
 		}
 	}
+	d.checkOverrides(p, path, subnets)
 	if p.Market == MarketSpotFallback {
 		d.at(path+".market", "spot-with-on-demand-fallback needs executor docker-autoscaler: a docker+machine "+
 			"machine is one instant EC2 fleet request, which cannot fall back; use spot or on-demand")
@@ -79,7 +83,8 @@ func (d *decoder) checkAutoscalerPool(p *Pool, path string) {
 		}
 	}
 	if !d.given(path + ".max_instances") {
-		d.errorf(d.pos[path], path+".max_instances", "required: docker-autoscaler pools need max_instances, the most instances at once")
+		d.errorf(d.pos[path], path+".max_instances", "missing: docker-autoscaler pools need max_instances, "+
+			"the most instances the pool runs at once; add max_instances: N")
 	}
 	if d.given(path+".on_demand_base") && p.Market != MarketSpotFallback {
 		d.at(path+".on_demand_base", "applies only with market spot-with-on-demand-fallback, but market is %s", p.Market)
@@ -90,7 +95,7 @@ func (d *decoder) checkAutoscalerPool(p *Pool, path string) {
 }
 
 func (d *decoder) checkSchedule(p *Pool, s *Schedule, path string) {
-	if d.given(path+".periods") && len(s.Periods) == 0 {
+	if d.emptyList(path + ".periods") {
 		d.at(path+".periods", "must list at least one period")
 	}
 	for k, period := range s.Periods {
@@ -106,13 +111,16 @@ func (d *decoder) checkSchedule(p *Pool, s *Schedule, path string) {
 	if p.Executor == ExecutorDockerMachine {
 		for _, k := range []string{"scale_factor", "scale_factor_limit"} {
 			if d.given(path + "." + k) {
-				d.at(path+"."+k, "applies to docker-autoscaler pools only; this pool's executor is docker+machine")
+				d.at(path+"."+k, "applies to docker-autoscaler pools only; this pool's executor is docker+machine: remove it")
 			}
 		}
 	}
 }
 
 func (d *decoder) checkRunners(s *Spec) {
+	if d.emptyList("runners") {
+		d.at("runners", "must list at least one runner, such as {name: docker, pool: <pool name>}")
+	}
 	seen := map[string]string{}
 	var pools []string
 	for _, p := range s.Pools {
@@ -121,17 +129,20 @@ func (d *decoder) checkRunners(s *Spec) {
 	for i := range s.Runners {
 		r := &s.Runners[i]
 		path := fmt.Sprintf("runners[%d]", i)
+		if !d.isMapping(path) {
+			continue // reported already
+		}
 		d.check(path+".name", nameProblem(runnerName, r.Name, maxRunnerName,
 			"it is part of machine names runner-<token>-<name>-<time>-<id>, which must fit a 63-character host name"))
 		if first, dup := seen[r.Name]; dup && r.Name != "" {
 			d.at(path+".name", "duplicate runner name %q (first at %s); runner names must be unique", r.Name, first)
 		}
 		seen[r.Name] = path
-		if _, ok := s.Pool(r.Pool); !ok && d.given(path+".pool") {
+		if _, ok := s.Pool(r.Pool); !ok && d.given(path+".pool") && d.isList("pools") {
 			d.at(path+".pool", "unknown pool %q%s", r.Pool, orList(suggest(r.Pool, pools...), pools))
 		}
 		if r.Token == nil && s.GitLab.Token == nil && !d.given(path+".token") && !d.given("gitlab.token") {
-			d.errorf(d.pos[path], path+".token", "required: set this runner's token or a default gitlab.token, "+
+			d.errorf(d.pos[path], path+".token", "missing: set this runner's token or a default gitlab.token, "+
 				"as {env: NAME}, {file: /path} or {ssm: /parameter}")
 		}
 		d.unique(path+".tags", r.Tags)
