@@ -11,9 +11,9 @@ import (
 
 // Source fetches fleet.yaml from the config repository.
 type Source interface {
-	// Fetch returns the spec at the configured ref. When the remote head equals lastApplied it
-	// may return Unchanged without fetching anything.
-	Fetch(ctx context.Context, lastApplied string) (Fetched, error)
+	// Fetch returns the spec at the configured ref. When the remote head equals
+	// req.LastApplied and req.Force is false it may return Unchanged without fetching anything.
+	Fetch(ctx context.Context, req FetchRequest) (Fetched, error)
 }
 
 // Fetched is one commit's fleet.yaml.

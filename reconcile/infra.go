@@ -1,0 +1,153 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/render"
+	"github.com/runnerfleet/runnerfleet/workspaces"
+)
+
+// planFile is the saved plan inside the stack's working directory.
+const planFile = "runnerfleet.tfplan"
+
+// StackDir is the manager stack's Terraform working directory under the state dir.
+func StackDir(stateDir string) string { return filepath.Join(stateDir, "stacks", "manager") }
+
+// applyInfra runs Terraform on the manager stack when its rendered inputs differ from the
+// manifest or a drift check is due, and applies only a plan that has changes.
+func (r *run) applyInfra(ctx context.Context, spec *fleet.Spec, commit string, driftDue bool, res *Result) error {
+	files, err := r.deps.Stack(spec)
+	if err != nil {
+		return err
+	}
+	files = files.Under("stack")
+	prev := r.status.Applied[targetInfra]
+	next := workspaces.NewManifest(commit, files)
+	inputs := workspaces.Diff(prev, next)
+	if inputs.Empty() && !driftDue {
+		r.deps.Logger.Info("manager stack unchanged; terraform not run", "commit", commit)
+		r.markApplied(next)
+		return nil
+	}
+	dir, cleanup, err := r.stackDir(files, prev)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	changed, err := r.planAndApply(ctx, dir, res)
+	if err != nil {
+		return err
+	}
+	if driftDue && inputs.Empty() && changed {
+		res.Drift = true
+		r.deps.Logger.Warn("drift: the manager stack differed from fleet.yaml", "commit", commit)
+	}
+	r.markApplied(next)
+	return nil
+}
+
+func (r *run) markApplied(m workspaces.Manifest) {
+	if !r.opts.DryRun {
+		r.status.Applied[targetInfra] = m
+	}
+}
+
+// planAndApply plans, summarises and (unless a dry run) applies the saved plan.
+func (r *run) planAndApply(ctx context.Context, dir string, res *Result) (bool, error) {
+	tf, err := r.deps.Terraform(ctx, dir)
+	if err != nil {
+		return false, err
+	}
+	if err := tf.Init(ctx); err != nil {
+		return false, err
+	}
+	plan := filepath.Join(dir, planFile)
+	r.status.TerraformRuns++
+	changed, err := tf.Plan(ctx, plan)
+	if err != nil || !changed {
+		return false, err
+	}
+	sum, err := tf.Show(ctx, plan)
+	if err != nil {
+		return false, err
+	}
+	res.Plan = &sum
+	res.Changes = append(res.Changes, fmt.Sprintf("manager stack: %d to add, %d to change, %d to destroy", sum.Add, sum.Change, sum.Destroy))
+	if r.opts.DryRun {
+		return true, nil
+	}
+	r.deps.Logger.Info("applying the manager stack", "add", sum.Add, "change", sum.Change, "destroy", sum.Destroy)
+	r.status.TerraformRuns++
+	return true, tf.Apply(ctx, plan)
+}
+
+// stackDir writes the stack's files into its working directory and removes the ones it wrote
+// before that are no longer rendered. A dry run works on a copy instead, so that the real
+// directory (and its local state) is never touched.
+func (r *run) stackDir(files render.Files, prev workspaces.Manifest) (string, func(), error) {
+	dir := StackDir(r.opts.StateDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, fmt.Errorf("unable to create the stack dir: %w", err)
+	}
+	cleanup := func() {}
+	if r.opts.DryRun {
+		tmp, err := copyStack(dir)
+		if err != nil {
+			return "", nil, err
+		}
+		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
+	}
+	for _, p := range files.Paths() {
+		if err := workspaces.WriteFile(filepath.Join(dir, p), files[p], 0o600); err != nil {
+			cleanup()
+			return "", nil, err
+		}
+	}
+	var stale []string
+	for p := range prev.Files {
+		if _, ok := files[p]; !ok {
+			stale = append(stale, p)
+		}
+	}
+	sort.Strings(stale)
+	for _, p := range stale {
+		if err := os.Remove(filepath.Join(dir, p)); err != nil && !os.IsNotExist(err) {
+			cleanup()
+			return "", nil, fmt.Errorf("unable to remove %s from the stack: %w", p, err)
+		}
+	}
+	return dir, cleanup, nil
+}
+
+// copyStack copies the stack's files and local state (not .terraform, which init rebuilds from
+// the plugin cache) into a temporary directory for a dry run.
+func copyStack(dir string) (string, error) {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".dry-run-*")
+	if err != nil {
+		return "", fmt.Errorf("unable to create a dry-run copy of the stack: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("unable to read the stack dir: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || e.Name() == planFile {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, e.Name()), b, 0o600)
+		}
+		if err != nil {
+			os.RemoveAll(tmp)
+			return "", fmt.Errorf("unable to copy the stack for a dry run: %w", err)
+		}
+	}
+	return tmp, nil
+}
