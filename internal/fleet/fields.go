@@ -124,7 +124,8 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 func (d *decoder) secretF(key, doc string, dst **SecretRef) field {
 	s := schema{"description": doc, "oneOf": []any{
 		secretSchema("env", "environment variable holding the token", envName.String()),
-		secretSchema("file", "file holding the token, such as a systemd credential", "^/"),
+		secretSchema("file", "file holding the token: an absolute path, or a systemd credential name read from $CREDENTIALS_DIRECTORY",
+			`^(/.*|[A-Za-z0-9_][A-Za-z0-9_.\-]*)$`),
 		secretSchema("ssm", "AWS SSM Parameter Store parameter (SecureString) holding the token", "^/"),
 	}}
 	return field{key: key, schema: s, decode: func(n *yaml.Node, p string) {
@@ -160,8 +161,9 @@ func (d *decoder) checkSecret(n *yaml.Node, p string, ref *SecretRef, dst **Secr
 		return // reported as an unknown key
 	case ref.Source == "env" && !envName.MatchString(ref.Name):
 		d.errorf(v, p+".env", "must be an environment variable name such as RUNNER_TOKEN, got %q%s", ref.Name, envHint(ref.Name))
-	case ref.Source == "file" && !strings.HasPrefix(ref.Name, "/"):
-		d.errorf(v, p+".file", "must be an absolute path such as /run/credentials/runnerfleet/token, got %q", ref.Name)
+	case ref.Source == "file" && !strings.HasPrefix(ref.Name, "/") && !credentialName.MatchString(ref.Name):
+		d.errorf(v, p+".file", "must be an absolute path such as /etc/runnerfleet/runner-token, or the name of a "+
+			"systemd credential such as runner-token (read from $CREDENTIALS_DIRECTORY), got %q", ref.Name)
 	case ref.Source == "ssm" && !ssmName.MatchString(ref.Name):
 		d.errorf(v, p+".ssm", "must be a full SSM parameter name such as /ci-runners/runner-token, got %q%s", ref.Name, ssmHint(ref.Name))
 	default:
@@ -170,6 +172,10 @@ func (d *decoder) checkSecret(n *yaml.Node, p string, ref *SecretRef, dst **Secr
 }
 
 var ssmName = regexp.MustCompile(`^(/[A-Za-z0-9_.\-]+)+$`)
+
+// credentialName is a systemd credential name (LoadCredential=name:…), looked up in
+// $CREDENTIALS_DIRECTORY.
+var credentialName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.\-]*$`)
 
 func secretSchema(key, doc, pattern string) schema {
 	return schema{"type": "object", "additionalProperties": false, "required": []string{key},
