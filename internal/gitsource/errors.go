@@ -24,11 +24,15 @@ var (
 	ErrRewind        = errors.New("commit does not descend from the last applied commit")
 	ErrHistoryLimit  = errors.New("deepen limit reached before the last applied commit was found")
 	ErrInvalidOption = errors.New("invalid git source option")
+
+	// errRemoteOther marks any other failure of a remote operation (an HTTP 500, say): the
+	// cache is not to blame, so it is kept.
+	errRemoteOther = errors.New("git remote operation failed")
 )
 
 // remoteKinds are the failures that come from the remote side; the cache is not to blame.
 var remoteKinds = []error{ErrUnreachable, ErrTimeout, ErrAuthFailed, ErrHostKey,
-	ErrNotRepository, ErrRefNotFound, context.Canceled}
+	ErrNotRepository, ErrRefNotFound, context.Canceled, errRemoteOther}
 
 // isRemote reports whether err is a failure of the remote, the network or the caller.
 func isRemote(err error) bool {
@@ -40,7 +44,7 @@ func isRemote(err error) bool {
 	return false
 }
 
-// failure builds "unable to <what>: <kind>: <scrubbed cause>". The cause is flattened to its
+// failure builds "unable to <what>: <kind>: <scrubbed cause>" for a failed remote operation. The cause is flattened to its
 // scrubbed text, so no unscrubbed message stays reachable through errors.Unwrap.
 func (s *Source) failure(ctx context.Context, what string, cause error) error {
 	if isRemote(cause) || errors.Is(cause, ErrInvalidOption) {
@@ -49,7 +53,7 @@ func (s *Source) failure(ctx context.Context, what string, cause error) error {
 	kind := classify(ctx, cause)
 	msg := s.scrub.String(cause.Error())
 	if kind == nil {
-		return fmt.Errorf("unable to %s: %s", what, msg)
+		kind = errRemoteOther
 	}
 	return fmt.Errorf("unable to %s: %w: %s", what, kind, msg)
 }

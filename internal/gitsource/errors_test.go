@@ -122,11 +122,14 @@ func TestFailedFetchLeavesNoHalfClone(t *testing.T) {
 	mustFetch(t, r.options(cache, nil), Request{})
 	r.repo.Commit(fleet("b"), "second")
 	r.srv.FailUploadPack.Store(true)
-	if _, err := fetch(t, r.options(cache, nil), Request{LastApplied: first}); err == nil {
+	logs := &logBuffer{}
+	if _, err := fetch(t, r.options(cache, logs), Request{LastApplied: first}); err == nil {
 		t.Fatal("fetch succeeded although upload-pack failed")
 	}
+	if _, err := os.Stat(filepath.Join(cache, cacheRepoDir, "HEAD")); err != nil {
+		t.Fatalf("a server error removed the cache: %v", err)
+	}
 	r.srv.FailUploadPack.Store(false)
-	logs := &logBuffer{}
 	if res := mustFetch(t, r.options(cache, logs), Request{LastApplied: first}); string(res.Content) != "b" {
 		t.Fatalf("content %q after recovery", res.Content)
 	}

@@ -98,8 +98,8 @@ func (s *Source) fetchCommit(ctx context.Context, repo *git.Repository, t target
 // directly is looked up in a full fetch of every branch and tag.
 func (s *Source) fetch(ctx context.Context, repo *git.Repository, t target, depth int) error {
 	err := s.fetchSpecs(ctx, repo, depth, t.refSpec())
-	if err == nil || t.name != "" || isRemote(err) {
-		return err
+	if err == nil || t.name != "" || !errors.Is(err, errRemoteOther) {
+		return err // only a refusal of the SHA itself is worth a full fetch
 	}
 	s.log.Info("server does not serve commits by SHA; fetching all branches and tags",
 		"commit", t.hash.String())

@@ -8,26 +8,34 @@ import (
 	"github.com/runnerfleet/runnerfleet/internal/testutil/gitserver"
 )
 
-func TestSSH(t *testing.T) {
-	t.Parallel()
+// sshFixture serves a repository over SSH; opts gives Options with working credentials,
+// changed by mutate.
+func sshFixture(t *testing.T, passphrase string) (srv *gitserver.SSHServer, sha string, opts func(func(a *Auth)) Options) {
+	t.Helper()
 	root := t.TempDir()
 	repo := gitserver.NewRepo(t, filepath.Join(root, "fleet.git"))
-	sha := repo.Commit(fleet("over ssh"), "first")
-	const passphrase = "correct horse battery"
+	sha = repo.Commit(fleet("over ssh"), "first")
 	keyFile, pub := gitserver.WriteSSHKey(t, passphrase)
-	srv := gitserver.NewSSHServer(t, root, pub)
+	srv = gitserver.NewSSHServer(t, root, pub)
 	known := filepath.Join(t.TempDir(), "known_hosts")
 	writeFile(t, known, srv.KnownHosts())
-	wrongHost := filepath.Join(t.TempDir(), "known_hosts")
-	writeFile(t, wrongHost, srv.KnownHostsWith(gitserver.NewSSHKey(t).PublicKey()))
-	empty := filepath.Join(t.TempDir(), "known_hosts")
-	writeFile(t, empty, "")
 	base := Auth{SSHKeyFile: keyFile, SSHKeyPassphrase: passphrase, KnownHostsFile: known}
-	opts := func(mutate func(a *Auth)) Options {
+	opts = func(mutate func(a *Auth)) Options {
 		a := base
 		mutate(&a)
 		return Options{URL: srv.URL("fleet.git"), Ref: "main", CacheDir: t.TempDir(), Auth: a}
 	}
+	return srv, sha, opts
+}
+
+func TestSSH(t *testing.T) {
+	t.Parallel()
+	const passphrase = "correct horse battery"
+	srv, sha, opts := sshFixture(t, passphrase)
+	wrongHost := filepath.Join(t.TempDir(), "known_hosts")
+	writeFile(t, wrongHost, srv.KnownHostsWith(gitserver.NewSSHKey(t).PublicKey()))
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	writeFile(t, empty, "")
 
 	t.Run("key, passphrase and known_hosts", func(t *testing.T) {
 		if res := mustFetch(t, opts(func(*Auth) {}), Request{}); res.Commit != sha || string(res.Content) != "over ssh" {
