@@ -39,7 +39,7 @@ func (r *run) applyInfra(ctx context.Context, spec *fleet.Spec, commit string, d
 		return err
 	}
 	defer cleanup()
-	changed, err := r.planAndApply(ctx, dir, res)
+	changed, err := r.planAndApply(ctx, spec.Terraform.Version, dir, res)
 	if err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (r *run) markApplied(m workspaces.Manifest) {
 }
 
 // planAndApply plans, summarises and (unless a dry run) applies the saved plan.
-func (r *run) planAndApply(ctx context.Context, dir string, res *Result) (bool, error) {
-	tf, err := r.deps.Terraform(ctx, dir)
+func (r *run) planAndApply(ctx context.Context, version, dir string, res *Result) (bool, error) {
+	tf, err := r.deps.Terraform(ctx, version, dir)
 	if err != nil {
 		return false, err
 	}

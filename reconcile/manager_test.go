@@ -214,3 +214,24 @@ func status(t *testing.T, h *harness) *reconcile.Status {
 	}
 	return st
 }
+
+func TestMetricsFile(t *testing.T) {
+	h := newHarness(t, reconcile.ScopeAll)
+	h.opts.MetricsFile = filepath.Join(t.TempDir(), "runnerfleet.prom")
+	h.mustRun()
+	b, err := os.ReadFile(h.opts.MetricsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`runnerfleet_last_run_result{result="applied"} 1`,
+		`runnerfleet_last_run_result{result="failed"} 0`,
+		`runnerfleet_applied_commit_info{target="manager/manager-0",commit="` + h.src.commit + `"} 1`,
+		"runnerfleet_terraform_runs_total 2",
+		"# TYPE runnerfleet_last_success_timestamp_seconds gauge",
+	} {
+		if !strings.Contains(string(b), want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, b)
+		}
+	}
+}

@@ -27,14 +27,16 @@ type Options struct {
 	StateDir        string
 	RunnerConfigDir string
 	DryRun          bool
-	Force           bool // fetch, render and compare even when the remote commit is unchanged
+	Force           bool   // fetch, render and compare even when the remote commit is unchanged
+	MetricsFile     string // Prometheus text file for node_exporter's textfile collector; "" none
 }
 
 // Deps are the side effects a run uses, injected by cmd/runnerfleet (or tests).
 type Deps struct {
 	Source Source
-	// Terraform returns a runner for a working directory; called only when a plan is needed.
-	Terraform func(ctx context.Context, workDir string) (Terraform, error)
+	// Terraform returns a runner of the given version for a working directory; called only
+	// when a plan is needed.
+	Terraform func(ctx context.Context, version, workDir string) (Terraform, error)
 	Secrets   SecretSources
 	// Stack renders the manager stack; nil means render.Stack. Tests put a stand-in here,
 	// since the real stack needs the AWS provider.
@@ -92,6 +94,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (Result, error) {
 	}
 	status.record(r.record(res, runErr, deps.Now().Sub(start)))
 	if err := status.Save(opts.StateDir); err != nil && runErr == nil {
+		runErr = err
+	}
+	if err := writeMetrics(opts.MetricsFile, status); err != nil && runErr == nil {
 		runErr = err
 	}
 	return res, runErr
@@ -166,6 +171,7 @@ func (r *run) reconcile(ctx context.Context) (Result, error) {
 		return Result{Commit: f.Commit}, diags
 	}
 	res := Result{Commit: f.Commit}
+	r.secrets.region = spec.AWS.Region
 	if err := r.apply(ctx, spec, f.Commit, driftDue, &res); err != nil {
 		return res, err
 	}

@@ -21,7 +21,9 @@ type ParameterStore interface {
 type SecretSources struct {
 	LookupEnv      func(string) (string, bool) // os.LookupEnv in production
 	CredentialsDir string                      // $CREDENTIALS_DIRECTORY (systemd LoadCredential)
-	SSM            ParameterStore              // nil: {ssm: …} references fail clearly
+	// SSM makes a Parameter Store client for the fleet's region, on the first {ssm: …}
+	// reference of a run; nil makes such references fail clearly.
+	SSM func(ctx context.Context, region string) (ParameterStore, error)
 }
 
 // Secrets resolves token references for one run: each reference at most once, values kept in
@@ -29,6 +31,8 @@ type SecretSources struct {
 type Secrets struct {
 	ctx    context.Context
 	src    SecretSources
+	region string
+	ssm    ParameterStore
 	values map[string]string // ref → value
 }
 
@@ -66,12 +70,23 @@ func (s *Secrets) resolve(ref fleet.SecretRef) (string, error) {
 	case "file":
 		return s.readFile(ref.Name)
 	case "ssm":
+		return s.parameter(ref.Name)
+	}
+	return "", fmt.Errorf("unknown token source %q", ref.Source)
+}
+
+func (s *Secrets) parameter(name string) (string, error) {
+	if s.ssm == nil {
 		if s.src.SSM == nil {
 			return "", errors.New("no SSM client configured")
 		}
-		return s.src.SSM.GetParameter(s.ctx, ref.Name)
+		store, err := s.src.SSM(s.ctx, s.region)
+		if err != nil {
+			return "", err
+		}
+		s.ssm = store
 	}
-	return "", fmt.Errorf("unknown token source %q", ref.Source)
+	return s.ssm.GetParameter(s.ctx, name)
 }
 
 // readFile reads a token file; a relative path is looked up in $CREDENTIALS_DIRECTORY first.

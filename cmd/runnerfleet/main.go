@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/spf13/cobra"
@@ -82,7 +83,7 @@ Exit codes: 0 done (no changes), 1 failure, 2 changes present (--detailed-exitco
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newValidate(), newRender(), newSchema(), newVersion())
+	root.AddCommand(newValidate(), newRender(), newReconcile(), newSchema(), newVersion())
 	for _, c := range root.Commands() {
 		documentEnv(c)
 	}
@@ -115,3 +116,6 @@ func documentEnv(cmd *cobra.Command) {
 		}
 	})
 }
+
+// nowFunc is the clock; tests do not replace it (reconcile takes time as a parameter).
+var nowFunc = time.Now
