@@ -29,10 +29,8 @@ test: tools ## go vet and every test, with the real terraform
 	$(GO) vet ./...
 	RUNNERFLEET_REQUIRE_TERRAFORM=1 $(GO) test $(GOTESTFLAGS) ./...
 
-demo: build ## render the multi-runner example into demo/out and list what was written
-	$(BIN)/runnerfleet validate fleet-examples/multi-runner/fleet.yaml
-	$(BIN)/runnerfleet render -f fleet-examples/multi-runner/fleet.yaml -o demo/out
-	@echo; echo "demo/out/manager-0/config.toml:"; cat demo/out/manager-0/config.toml
+demo: build ## reconcile the multi-runner example from a local git repo into ./demo, change it, reconcile again
+	./scripts/demo.sh
 
 bench: ## benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -41,4 +39,4 @@ fuzz: ## each fuzz target for $(FUZZTIME)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/fleet/
 
 clean:
-	rm -rf demo/out $(BIN)/runnerfleet
+	rm -rf demo $(BIN)/runnerfleet
