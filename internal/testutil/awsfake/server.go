@@ -180,7 +180,7 @@ func (s *Server) serve(w http.ResponseWriter, req Request, reqID string) {
 		writeError(w, o.proto, reqID, &APIError{Code: "InternalFailure", Message: err.Error()})
 		return
 	}
-	if faulted && f.truncate {
+	if faulted && f.truncate && len(body) > 2 {
 		body = body[:len(body)-2]
 	}
 	w.Header().Set("Content-Type", contentType)
