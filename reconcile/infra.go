@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/runnerfleet/runnerfleet/render"
@@ -29,12 +30,18 @@ func (r *run) applyInfra(ctx context.Context, spec *fleet.Spec, commit string, d
 	prev := r.status.Applied[targetInfra]
 	next := workspaces.NewManifest(commit, files)
 	inputs := workspaces.Diff(prev, next)
-	if inputs.Empty() && !driftDue {
+	onDisk, err := stackManifest(StackDir(r.opts.StateDir))
+	if err != nil {
+		return err
+	}
+	// A failed run may have left other files in the working dir than the manifest says.
+	inputs.Added = append(inputs.Added, workspaces.Diff(onDisk, next).Changed...)
+	if inputs.Empty() && !driftDue && workspaces.Diff(onDisk, next).Empty() {
 		r.deps.Logger.Info("manager stack unchanged; terraform not run", "commit", commit)
 		r.markApplied(next)
 		return nil
 	}
-	dir, cleanup, err := r.stackDir(files, prev)
+	dir, cleanup, err := r.stackDir(files, onDisk)
 	if err != nil {
 		return err
 	}
@@ -86,10 +93,10 @@ func (r *run) planAndApply(ctx context.Context, version, dir string, res *Result
 	return true, tf.Apply(ctx, plan)
 }
 
-// stackDir writes the stack's files into its working directory and removes the ones it wrote
-// before that are no longer rendered. A dry run works on a copy instead, so that the real
-// directory (and its local state) is never touched.
-func (r *run) stackDir(files render.Files, prev workspaces.Manifest) (string, func(), error) {
+// stackDir writes the stack's files into its working directory and removes the configuration
+// files there that are no longer rendered. A dry run works on a copy instead, so that the
+// real directory (and its local state) is never touched.
+func (r *run) stackDir(files render.Files, onDisk workspaces.Manifest) (string, func(), error) {
 	dir := StackDir(r.opts.StateDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("unable to create the stack dir: %w", err)
@@ -109,7 +116,7 @@ func (r *run) stackDir(files render.Files, prev workspaces.Manifest) (string, fu
 		}
 	}
 	var stale []string
-	for p := range prev.Files {
+	for p := range onDisk.Files {
 		if _, ok := files[p]; !ok {
 			stale = append(stale, p)
 		}
@@ -150,4 +157,34 @@ func copyStack(dir string) (string, error) {
 		}
 	}
 	return tmp, nil
+}
+
+// stackManifest hashes the configuration files in the stack dir: *.tf, *.tf.json, *.tfvars
+// and *.tfvars.json. State, plans and .terraform are not configuration.
+func stackManifest(dir string) (workspaces.Manifest, error) {
+	files := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return workspaces.Manifest{}, fmt.Errorf("unable to read the stack dir: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !isConfigFile(e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return workspaces.Manifest{}, fmt.Errorf("unable to read the stack dir: %w", err)
+		}
+		files[e.Name()] = b
+	}
+	return workspaces.NewManifest("", files), nil
+}
+
+func isConfigFile(name string) bool {
+	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }

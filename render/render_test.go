@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/tftest"
 	"github.com/runnerfleet/runnerfleet/render"
 )
 
@@ -90,7 +91,7 @@ func tfFiles(t testing.TB, files render.Files) map[string][]byte {
 
 // TestTerraformFmt runs the real `terraform fmt -check` over every rendered .tf file.
 func TestTerraformFmt(t *testing.T) {
-	tf := terraformBinary(t)
+	tf := tftest.Binary(t)
 	dir := t.TempDir()
 	n := 0
 	for name, spec := range examples(t) {
@@ -112,24 +113,6 @@ func TestTerraformFmt(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no .tf files rendered")
 	}
-}
-
-// terraformBinary finds the real terraform: ../bin (make tools), then PATH. Under make test
-// (RUNNERFLEET_REQUIRE_TERRAFORM=1) a missing binary fails the test instead of skipping it.
-func terraformBinary(t *testing.T) string {
-	if p, err := filepath.Abs("../bin/terraform"); err == nil {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("terraform"); err == nil {
-		return p
-	}
-	if os.Getenv("RUNNERFLEET_REQUIRE_TERRAFORM") != "" {
-		t.Fatal("terraform not found in ./bin or on PATH; run make tools")
-	}
-	t.Skip("terraform not found; run make tools (make test runs this test)")
-	return ""
 }
 
 // TestConfigTOMLKeys decodes every config.toml back into the typed structs with no key left
