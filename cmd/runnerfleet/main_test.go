@@ -189,3 +189,28 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit %d, %q", code, errOut)
 	}
 }
+
+// TestValidateInvalidFixtures: each fixture of internal/fleet/testdata/invalid exits 3 and
+// prints exactly its golden diagnostics.
+func TestValidateInvalidFixtures(t *testing.T) {
+	dir, err := filepath.Abs("../../internal/fleet/testdata/invalid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(fixtures) < 30 {
+		t.Fatalf("only %d fixtures", len(fixtures))
+	}
+	t.Chdir(dir)
+	for _, f := range fixtures {
+		name := filepath.Base(f)
+		want, err := os.ReadFile(strings.TrimSuffix(name, ".yaml") + ".out")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runCLI(t, "validate", name)
+		if code != exitInvalid || out != string(want) {
+			t.Errorf("%s: exit %d, output differs from its .out:\n%s", name, code, out)
+		}
+	}
+}
