@@ -42,12 +42,24 @@ func (r *Runner) Init(ctx context.Context) error {
 	opts, why := initOptions(prev, cur, initialised)
 	r.log.LogAttrs(ctx, slog.LevelInfo, "terraform init", slog.String("dir", r.dir), slog.String("reason", why))
 	err = r.run(ctx, "init", "initialise terraform working directory", func() error {
+		r.quietVersion(ctx)
 		return r.tf.Init(ctx, opts...)
 	})
 	if err != nil {
 		return err
 	}
 	return r.writeMarker()
+}
+
+// quietVersion lets terraform-exec run (and cache) "terraform version -json", which it needs
+// to pick init's flags, without that JSON landing in the log. A failure is left for init
+// itself to report.
+func (r *Runner) quietVersion(ctx context.Context) {
+	r.stdout.mute()
+	defer r.stdout.unmute()
+	if _, _, err := r.tf.Version(ctx, false); err != nil {
+		r.log.LogAttrs(ctx, slog.LevelDebug, "terraform version failed", slog.String("error", r.scrub(err.Error())))
+	}
 }
 
 // initOptions picks init's flags from what changed, and says why init runs.

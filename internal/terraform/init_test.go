@@ -32,6 +32,9 @@ func TestInitRunsOnceAndAgainWhenInputsChange(t *testing.T) {
 	if got := inits(rec); got != 1 {
 		t.Fatalf("first Init ran terraform init %d times, want 1", got)
 	}
+	if rec.count("terraform_version") != 0 {
+		t.Errorf("terraform-exec's version -json output was logged:\n%s", rec.text())
+	}
 	applyAll(t, r)
 
 	// Unchanged inputs (a resource change is not an init input): no init.

@@ -39,6 +39,13 @@ func (l *lineLogger) mute() {
 	l.muted = true
 }
 
+// unmute resumes logging.
+func (l *lineLogger) unmute() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.muted = false
+}
+
 func (l *lineLogger) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
