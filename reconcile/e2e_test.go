@@ -60,7 +60,7 @@ func TestEndToEndRealGitAndTerraform(t *testing.T) {
 	deps := h.deps()
 	deps.Source = gitsource.ReconcileSource{Source: src}
 	deps.Stack = failingStack
-	deps.Terraform = func(_ context.Context, _, dir string) (reconcile.Terraform, error) {
+	deps.Terraform = func(_ context.Context, _, dir string, _ func(string) string) (reconcile.Terraform, error) {
 		tf, err := terraform.New(bin, dir, terraform.Options{Logger: slog.New(slog.DiscardHandler)})
 		return countingTerraform{Terraform: tf, calls: &calls}, err
 	}

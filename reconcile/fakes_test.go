@@ -101,8 +101,10 @@ func (h *harness) spec(old, new string) []byte {
 
 func (h *harness) deps() reconcile.Deps {
 	return reconcile.Deps{
-		Source:    h.src,
-		Terraform: func(context.Context, string, string) (reconcile.Terraform, error) { return h.tf, nil },
+		Source: h.src,
+		Terraform: func(context.Context, string, string, func(string) string) (reconcile.Terraform, error) {
+			return h.tf, nil
+		},
 		Secrets: reconcile.SecretSources{LookupEnv: func(k string) (string, bool) {
 			v, ok := h.env[k]
 			return v, ok

@@ -66,7 +66,7 @@ func (r *run) markApplied(m workspaces.Manifest) {
 
 // planAndApply plans, summarises and (unless a dry run) applies the saved plan.
 func (r *run) planAndApply(ctx context.Context, version, dir string, res *Result) (bool, error) {
-	tf, err := r.deps.Terraform(ctx, version, dir)
+	tf, err := r.deps.Terraform(ctx, version, dir, r.secrets.Scrub)
 	if err != nil {
 		return false, err
 	}

@@ -36,7 +36,7 @@ type Deps struct {
 	Source Source
 	// Terraform returns a runner of the given version for a working directory; called only
 	// when a plan is needed.
-	Terraform func(ctx context.Context, version, workDir string) (Terraform, error)
+	Terraform func(ctx context.Context, version, workDir string, scrub func(string) string) (Terraform, error)
 	Secrets   SecretSources
 	// Stack renders the manager stack; nil means render.Stack. Tests put a stand-in here,
 	// since the real stack needs the AWS provider.

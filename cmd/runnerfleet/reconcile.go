@@ -59,6 +59,12 @@ Parameter Store with the AWS SDK's default credentials. They are never logged.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReconcile(cmd, &f) },
 	}
+	registerReconcileFlags(cmd, &f)
+	return cmd
+}
+
+// registerReconcileFlags adds reconcile's flags (also used by serve).
+func registerReconcileFlags(cmd *cobra.Command, f *reconcileFlags) {
 	f.git.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.opts.Scope, "scope", reconcile.ScopeAll, "what this host reconciles: infra, manager or all")
@@ -73,7 +79,6 @@ Parameter Store with the AWS SDK's default credentials. They are never logged.`,
 	fl.StringVar(&f.tf.path, "terraform-path", "", "terraform binary for the manager stack (default: find or install terraform.version)")
 	fl.StringVar(&f.tf.mirrorURL, "terraform-mirror-url", "", "releases mirror to install terraform from (air-gapped sites)")
 	fl.StringVar(&f.tf.mirrorKeyFile, "terraform-mirror-key", "", "armored OpenPGP key that signs the mirror's SHA256SUMS")
-	return cmd
 }
 
 func runReconcile(cmd *cobra.Command, f *reconcileFlags) error {
@@ -129,8 +134,8 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 
 // factory finds (or installs) the wanted terraform version and prepares a runner. Providers
 // are cached under the state dir, so a dry run's fresh working directory initialises fast.
-func (t terraformFlags) factory(stateDir string, log *slog.Logger) func(context.Context, string, string) (reconcile.Terraform, error) {
-	return func(ctx context.Context, version, dir string) (reconcile.Terraform, error) {
+func (t terraformFlags) factory(stateDir string, log *slog.Logger) func(context.Context, string, string, func(string) string) (reconcile.Terraform, error) {
+	return func(ctx context.Context, version, dir string, scrub func(string) string) (reconcile.Terraform, error) {
 		key := ""
 		if t.mirrorKeyFile != "" {
 			b, err := os.ReadFile(t.mirrorKeyFile)
@@ -148,7 +153,8 @@ func (t terraformFlags) factory(stateDir string, log *slog.Logger) func(context.
 		if err := os.MkdirAll(cache, 0o700); err != nil {
 			return nil, fmt.Errorf("unable to create the provider cache: %w", err)
 		}
-		return terraform.New(path, dir, terraform.Options{Logger: log, Env: map[string]string{"TF_PLUGIN_CACHE_DIR": cache}})
+		return terraform.New(path, dir, terraform.Options{Logger: log.With("workspace", "manager"), Scrub: scrub,
+			Env: map[string]string{"TF_PLUGIN_CACHE_DIR": cache}})
 	}
 }
 
