@@ -53,7 +53,7 @@ func TestBigSpecRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 9+1+2*10 {
-		t.Errorf("%d files, want %d", len(files), 9+1+2*10)
+	if len(files) != 10+1+2*10 {
+		t.Errorf("%d files, want %d", len(files), 10+1+2*10)
 	}
 }

@@ -31,6 +31,8 @@ type Runner struct {
 	Docker   DockerConfig   `toml:"docker"`
 	Cache    *CacheConfig   `toml:"cache,omitempty"`
 	Machine  *MachineConfig `toml:"machine,omitempty"`
+	// Autoscaler is [runners.autoscaler], see configtoml_autoscaler.go.
+	Autoscaler *AutoscalerConfig `toml:"autoscaler,omitempty"`
 }
 
 // DockerConfig is [runners.docker].
@@ -114,8 +116,11 @@ func runnerEntry(spec *fleet.Spec, r fleet.Runner, pool fleet.Pool, token, manag
 			ServerAddress: "s3.amazonaws.com", BucketName: CacheBucket(spec),
 			BucketLocation: spec.AWS.Region, AuthenticationType: "iam"}}
 	}
-	if pool.Executor == fleet.ExecutorDockerMachine {
+	switch pool.Executor {
+	case fleet.ExecutorDockerMachine:
 		out.Machine = machineSection(r, pool, opts)
+	case fleet.ExecutorDockerAutoscaler:
+		out.Autoscaler = autoscalerSection(spec, r, pool, manager)
 	}
 	return out
 }

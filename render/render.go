@@ -1,10 +1,11 @@
 // Package render turns a fleet spec into every file one commit implies: the manager stack's
 // Terraform, each manager's config.toml and each docker+machine pool's worker template.
+// docker-autoscaler pools get [runners.autoscaler] in config.toml and, in the manager stack, a
+// launch template and an Auto Scaling group per manager and runner.
 // It is pure and deterministic: the same spec and secrets give the same bytes on every host.
 package render
 
 import (
-	"fmt"
 	"path"
 	"sort"
 
@@ -69,9 +70,6 @@ type Options struct {
 
 // Render renders the manager stack and the files of every manager.
 func Render(spec *fleet.Spec, secrets Secrets, opts Options) (Files, error) {
-	if err := supported(spec); err != nil {
-		return nil, err
-	}
 	files, err := Stack(spec)
 	if err != nil {
 		return nil, err
@@ -86,20 +84,4 @@ func Render(spec *fleet.Spec, secrets Secrets, opts Options) (Files, error) {
 		}
 	}
 	return files, nil
-}
-
-// supported reports the pools this renderer cannot render yet, as positioned diagnostics.
-func supported(spec *fleet.Spec) error {
-	var diags fleet.Diagnostics
-	for i, p := range spec.Pools {
-		if p.Executor == fleet.ExecutorDockerAutoscaler {
-			diags = append(diags, p.Pos.Diagnostic(fmt.Sprintf("pools[%d].executor", i),
-				"docker-autoscaler pools are parsed and validated but not supported yet by the renderer; "+
-					"use executor docker+machine for this pool until docker-autoscaler rendering lands"))
-		}
-	}
-	if len(diags) > 0 {
-		return diags
-	}
-	return nil
 }

@@ -30,6 +30,8 @@ type stackVars struct {
 	CacheBucketName     string            `json:"cache_bucket_name"`
 	CacheExpireDays     int               `json:"cache_expire_days"`
 	TokenSSMParameters  []string          `json:"token_ssm_parameters"`
+
+	AutoscalerGroups map[string]autoscalerGroup `json:"autoscaler_groups"`
 }
 
 // Stack renders the manager stack: the embedded .tf files, terraform.tfvars.json and, when the
@@ -46,6 +48,7 @@ func Stack(spec *fleet.Spec) (Files, error) {
 		ManagerVolumeSizeGB: spec.Manager.VolumeSizeGB,
 		CacheEnabled:        spec.Cache.Enabled, CacheBucketName: CacheBucket(spec),
 		CacheExpireDays: spec.Cache.ExpireDays, TokenSSMParameters: tokenParameters(spec),
+		AutoscalerGroups: autoscalerGroups(spec),
 	}
 	if files["terraform.tfvars.json"], err = jsonFile(vars); err != nil {
 		return nil, err

@@ -37,9 +37,6 @@ type workerVars struct {
 // Manager renders one manager's files: config.toml and, per docker+machine pool,
 // pools/<pool>.zip and pools/<pool>.vars.json.
 func Manager(spec *fleet.Spec, secrets Secrets, manager string, opts Options) (Files, error) {
-	if err := supported(spec); err != nil {
-		return nil, err
-	}
 	files := Files{}
 	cfg, err := configTOML(spec, secrets, manager, opts)
 	if err != nil {

@@ -7,6 +7,7 @@ import "time"
 const (
 	DefaultTerraformVersion = "1.9.8"
 	DefaultDriverVersion    = "0.14.11"
+	DefaultPlugin           = "aws:latest"
 )
 
 func defaultSpec() Spec {
@@ -24,7 +25,7 @@ func defaultSpec() Spec {
 
 func defaultPool() Pool {
 	return Pool{Market: MarketSpot, VolumeSizeGB: 40, Idle: Idle{Time: 30 * time.Minute},
-		CapacityPerInstance: 1}
+		CapacityPerInstance: 1, Plugin: DefaultPlugin}
 }
 
 func defaultRunner() Runner {

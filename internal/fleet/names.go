@@ -18,6 +18,7 @@ const (
 	amiRE          = `^ami-([0-9a-f]{8}|[0-9a-f]{17})$`
 	versionRE      = `^[0-9]+\.[0-9]+\.[0-9]+$`
 	bucketRE       = `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`
+	pluginRE       = `^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`
 	instanceTypeRE = `^([a-z]+[0-9][a-z0-9]*(-[a-z0-9]+)*|u-[0-9]+tb[0-9]+)\.` +
 		`(nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(-[0-9]+xl)?)$`
 
@@ -39,6 +40,7 @@ var (
 	amiID        = regexp.MustCompile(amiRE)
 	version      = regexp.MustCompile(versionRE)
 	bucketName   = regexp.MustCompile(bucketRE)
+	pluginRef    = regexp.MustCompile(pluginRE)
 	instanceType = regexp.MustCompile(instanceTypeRE)
 )
 

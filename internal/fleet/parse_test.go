@@ -79,6 +79,7 @@ func TestDefaults(t *testing.T) {
 		{"pools[0].schedules[0].timezone", s.Pools[0].Schedules[0].Timezone, "UTC"},
 		{"pools[1].capacity_per_instance", s.Pools[1].CapacityPerInstance, 1},
 		{"pools[1].max_use_count", s.Pools[1].MaxUseCount, 0},
+		{"pools[1].plugin", s.Pools[1].Plugin, fleet.DefaultPlugin},
 		{"runners[0].tags", s.Runners[0].Tags, []string{}},
 		{"runners[0].limit", s.Runners[0].Limit, 0},
 		{"runners[0].token", s.Runners[0].Token, (*fleet.SecretRef)(nil)},
@@ -136,7 +137,7 @@ func checkExamplePool(t *testing.T, s *fleet.Spec) {
 	p := s.Pools[0]
 	want := fleet.Pool{Pos: p.Pos, Name: "spot", Executor: fleet.ExecutorDockerMachine, Market: fleet.MarketSpot,
 		InstanceTypes: []string{"m5.large", "m5a.large", "m6i.large"}, ImageID: "ami-0fedcba9876543210",
-		VolumeSizeGB: 50, CapacityPerInstance: 1,
+		VolumeSizeGB: 50, CapacityPerInstance: 1, Plugin: fleet.DefaultPlugin,
 		Idle: fleet.Idle{Count: 1, Time: 30 * time.Minute, MaxBuilds: 100},
 		Schedules: []fleet.Schedule{{Periods: []string{"* * 9-17 * * mon-fri *"}, Timezone: "Europe/Amsterdam",
 			IdleCount: 10, IdleTime: 30 * time.Minute}},

@@ -122,6 +122,7 @@ type Pool struct {
 	MaxUseCount          int
 	OnDemandBase         int
 	InstanceReadyCommand string
+	Plugin               string // fleeting plugin, such as aws:latest
 }
 
 // Idle is the docker+machine pool's idle capacity outside any schedule.
@@ -170,6 +171,12 @@ type Prune struct {
 // Drift is the schedule of the manager stack's drift check.
 type Drift struct {
 	Schedule string
+}
+
+// AutoscalerGroup names the Auto Scaling group of one runner on one manager:
+// <fleet>-<manager>-<runner>. config.toml's plugin_config and the manager stack both use it.
+func (s *Spec) AutoscalerGroup(manager, runner string) string {
+	return s.Name + "-" + manager + "-" + runner
 }
 
 // ManagerNames gives manager-0 … manager-<count-1>.

@@ -83,6 +83,8 @@ func poolFields(d *decoder, p *Pool) []field {
 		d.intF("on_demand_base", "docker-autoscaler with spot-with-on-demand-fallback: on-demand instances always kept", &p.OnDemandBase, 0),
 		d.strF("instance_ready_command", "docker-autoscaler: command that must succeed before an instance takes jobs",
 			&p.InstanceReadyCommand, schema{"type": "string"}),
+		d.strF("plugin", "docker-autoscaler: fleeting plugin ([runners.autoscaler] plugin), an OCI reference such as "+
+			"aws:latest or aws:1.0.0", &p.Plugin, pattern(pluginRE)),
 	}
 }
 

@@ -23,6 +23,7 @@ func (d *decoder) validate(s *Spec) {
 	d.checkManager(&s.Manager)
 	d.checkPools(s)
 	d.checkRunners(s)
+	d.checkAutoscalerGroups(s)
 	d.check("prune.schedule", cronProblem(s.Prune.Schedule))
 	d.check("drift.schedule", cronProblem(s.Drift.Schedule))
 	if s.Prune.WorkspaceTTL < s.Prune.StuckAfter {

@@ -59,7 +59,8 @@ func suggest(got string, options ...string) string {
 // machineOnly and autoscalerOnly are the keys that belong to one executor.
 var (
 	machineOnly    = []string{"idle"}
-	autoscalerOnly = []string{"max_instances", "capacity_per_instance", "max_use_count", "on_demand_base", "instance_ready_command"}
+	autoscalerOnly = []string{"max_instances", "capacity_per_instance", "max_use_count", "on_demand_base",
+		"instance_ready_command", "plugin"}
 )
 
 func (d *decoder) checkMachinePool(p *Pool, path string, subnets int) {
@@ -75,25 +76,6 @@ func (d *decoder) checkMachinePool(p *Pool, path string, subnets int) {
 	}
 }
 
-func (d *decoder) checkAutoscalerPool(p *Pool, path string) {
-	for _, k := range machineOnly {
-		if d.given(path + "." + k) {
-			d.at(path+"."+k, "applies to docker+machine pools only; this pool's executor is docker-autoscaler "+
-				"(use schedules with idle_count and idle_time)")
-		}
-	}
-	if !d.given(path + ".max_instances") {
-		d.errorf(d.pos[path], path+".max_instances", "missing: docker-autoscaler pools need max_instances, "+
-			"the most instances the pool runs at once; add max_instances: N")
-	}
-	if d.given(path+".on_demand_base") && p.Market != MarketSpotFallback {
-		d.at(path+".on_demand_base", "applies only with market spot-with-on-demand-fallback, but market is %s", p.Market)
-	}
-	if p.OnDemandBase > p.MaxInstances && p.MaxInstances > 0 {
-		d.at(path+".on_demand_base", "must not exceed max_instances (%d), got %d", p.MaxInstances, p.OnDemandBase)
-	}
-}
-
 func (d *decoder) checkSchedule(p *Pool, s *Schedule, path string) {
 	if d.emptyList(path + ".periods") {
 		d.at(path+".periods", "must list at least one period")
@@ -104,10 +86,13 @@ func (d *decoder) checkSchedule(p *Pool, s *Schedule, path string) {
 		case ExecutorDockerMachine:
 			d.check(pp, machinePeriodProblem(period))
 		case ExecutorDockerAutoscaler:
-			d.check(pp, cronProblem(period))
+			d.check(pp, autoscalerPeriodProblem(period))
 		}
 	}
 	d.check(path+".timezone", timezoneProblem(s.Timezone))
+	if p.Executor == ExecutorDockerAutoscaler {
+		d.checkPolicy(p, s, path)
+	}
 	if p.Executor == ExecutorDockerMachine {
 		for _, k := range []string{"scale_factor", "scale_factor_limit"} {
 			if d.given(path + "." + k) {

@@ -213,6 +213,59 @@ data "aws_iam_policy_document" "manager" {
     }
   }
 
+  # docker-autoscaler pools: the fleeting AWS plugin sizes its own groups and removes
+  # instances from them, and nothing else.
+  dynamic "statement" {
+    for_each = length(var.autoscaler_groups) > 0 ? [1] : []
+
+    content {
+      sid       = "ScaleOwnAutoScalingGroups"
+      actions   = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]
+      resources = local.autoscaler_group_arns
+    }
+  }
+
+  # Read-only: the plugin finds its group and the group's instances (ec2:Describe* above).
+  dynamic "statement" {
+    for_each = length(var.autoscaler_groups) > 0 ? [1] : []
+
+    content {
+      sid       = "DescribeAutoScalingGroups"
+      actions   = ["autoscaling:DescribeAutoScalingGroups"]
+      resources = ["*"]
+    }
+  }
+
+  # The plugin reaches an instance over SSH with a short-lived key pushed through EC2
+  # Instance Connect: only instances of this fleet's Auto Scaling groups, only as ubuntu.
+  dynamic "statement" {
+    for_each = length(var.autoscaler_groups) > 0 ? [1] : []
+
+    content {
+      sid       = "SSHIntoOwnAutoScalingWorkers"
+      actions   = ["ec2-instance-connect:SendSSHPublicKey"]
+      resources = ["${local.ec2_arn}:instance/*"]
+
+      condition {
+        test     = "StringLike"
+        variable = "aws:ResourceTag/aws:autoscaling:groupName"
+        values   = ["${var.name}-manager-*"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/runnerfleet:fleet"
+        values   = [var.name]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "ec2:osuser"
+        values   = ["ubuntu"]
+      }
+    }
+  }
+
   # gitlab-runner reads and writes the shared cache with the manager's credentials
   # (workers get pre-signed URLs).
   dynamic "statement" {

@@ -33,4 +33,11 @@ locals {
   token_parameter_arns  = [for p in var.token_ssm_parameters : "arn:${local.partition}:ssm:${var.region}:${local.account_id}:parameter${p}"]
   cache_bucket_arn      = "arn:${local.partition}:s3:::${local.cache_bucket_name}"
   ec2_service_principal = "ec2.${local.dns_suffix}"
+
+  # The Auto Scaling groups of docker-autoscaler pools (autoscaler.tf), the only ones
+  # managers may scale.
+  autoscaler_group_arns = [
+    for name in keys(var.autoscaler_groups) :
+    "arn:${local.partition}:autoscaling:${var.region}:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/${name}"
+  ]
 }

@@ -49,3 +49,8 @@ output "cache_bucket_name" {
   description = "Name of the S3 cache bucket, or \"\" when the cache is disabled."
   value       = join("", aws_s3_bucket.cache[*].bucket)
 }
+
+output "autoscaler_group_arns" {
+  description = "ARN of each docker-autoscaler Auto Scaling group, by group name."
+  value       = { for name, group in aws_autoscaling_group.autoscaler : name => group.arn }
+}

@@ -98,3 +98,24 @@ variable "token_ssm_parameters" {
     error_message = "Every SSM parameter name must start with \"/\"."
   }
 }
+
+variable "autoscaler_groups" {
+  description = "One launch template and Auto Scaling group per manager and runner on a docker-autoscaler pool, by group name \"<name>-<manager>-<runner>\"."
+  type = map(object({
+    manager                                  = string
+    runner                                   = string
+    pool                                     = string
+    image_id                                 = string
+    instance_types                           = list(string)
+    volume_size_gb                           = number
+    max_instances                            = number
+    on_demand_base_capacity                  = number
+    on_demand_percentage_above_base_capacity = number
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name, g in var.autoscaler_groups : length(name) <= 128 && length(g.instance_types) > 0 && g.max_instances >= 1])
+    error_message = "Every Auto Scaling group needs a name of at most 128 characters, an instance type and max_instances of at least 1."
+  }
+}
