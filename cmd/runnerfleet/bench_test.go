@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/runnerfleet/runnerfleet/internal/testutil/gitserver"
+)
+
+// benchMain makes the test binary act as the runnerfleet binary when this variable is set, so
+// benchmarks can time whole processes, as a systemd timer starts them.
+const benchMain = "RUNNERFLEET_BENCH_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(benchMain) != "" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// BenchmarkReconcile times, side by side on one repository served by git http-backend:
+// `git ls-remote`, an unchanged `runnerfleet reconcile` (the no-op shortcut), and a reconcile
+// of a commit that changes only a runner setting. Reported: medians and the ratios
+// unchanged/ls-remote (goal ≤ 1.5) and runner-change/unchanged (goal ≤ 2).
+func BenchmarkReconcile(b *testing.B) {
+	srv := gitserver.NewServer(b)
+	repo := srv.NewRepo(b, "fleet.git")
+	spec, err := os.ReadFile("../../fleet-examples/multi-runner/fleet.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Replace(string(spec), "{ssm: /ci-runners/runner-token}", "{env: BENCH_TOKEN}", 1)
+	repo.Commit(map[string]string{"fleet.yaml": text}, "fleet")
+	dir := b.TempDir()
+	reconcile := func() time.Duration {
+		cmd := exec.Command(os.Args[0], "reconcile", "--repo", srv.URL("fleet.git"), "--git-username", srv.User,
+			"--scope", "manager", "--manager", "manager-0", "--state-dir", filepath.Join(dir, "state"),
+			"--runner-config-dir", filepath.Join(dir, "etc"))
+		cmd.Env = append(os.Environ(), benchMain+"=1", "BENCH_TOKEN=glrt-bench", "RUNNERFLEET_GIT_PASSWORD="+srv.Password)
+		return timed(b, cmd)
+	}
+	lsRemote := func() time.Duration {
+		return timed(b, gitserver.GitCmd("", nil, "ls-remote", srv.URLWithAuth("fleet.git"), "refs/heads/main"))
+	}
+	reconcile()
+	var ls, unchanged, change []time.Duration
+	for i := 0; b.Loop(); i++ {
+		ls = append(ls, lsRemote())
+		unchanged = append(unchanged, reconcile())
+		b.StopTimer()
+		repo.Commit(map[string]string{"fleet.yaml": strings.Replace(text, "limit: 20", fmt.Sprintf("limit: %d", 21+i), 1)}, "runner limit")
+		b.StartTimer()
+		change = append(change, reconcile())
+	}
+	b.ReportMetric(ms(median(ls)), "ls-remote-ms")
+	b.ReportMetric(ms(median(unchanged)), "unchanged-ms")
+	b.ReportMetric(ms(median(change)), "runner-change-ms")
+	b.ReportMetric(ms(median(unchanged))/ms(median(ls)), "unchanged/ls-remote")
+	b.ReportMetric(ms(median(change))/ms(median(unchanged)), "change/unchanged")
+}
+
+func timed(b *testing.B, cmd *exec.Cmd) time.Duration {
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s: %v\n%s", cmd.Args[0], err, out)
+	}
+	return time.Since(start)
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
