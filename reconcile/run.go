@@ -29,6 +29,8 @@ type Options struct {
 	DryRun          bool
 	Force           bool   // fetch, render and compare even when the remote commit is unchanged
 	MetricsFile     string // Prometheus text file for node_exporter's textfile collector; "" none
+	// MachineStoragePath is docker-machine's storage path, for the scheduled prune.
+	MachineStoragePath string
 }
 
 // Deps are the side effects a run uses, injected by cmd/runnerfleet (or tests).
@@ -43,6 +45,8 @@ type Deps struct {
 	Stack  func(*fleet.Spec) (render.Files, error)
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Prune is what pruning needs (Prune, and reconcile's scheduled prune).
+	Prune PruneDeps
 }
 
 // FetchRequest asks the Source for the spec.

@@ -24,6 +24,7 @@ type Status struct {
 	LastDrift     time.Time                      `json:"last_drift,omitzero"`
 	PruneSchedule string                         `json:"prune_schedule,omitempty"`
 	LastPrune     time.Time                      `json:"last_prune,omitzero"`
+	Prune         PruneState                     `json:"prune,omitzero"`
 	TerraformRuns int                            `json:"terraform_runs"` // plans and applies, all runs
 	Runs          []RunRecord                    `json:"runs"`
 }

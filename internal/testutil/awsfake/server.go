@@ -49,6 +49,7 @@ type Server struct {
 	faults   map[string][]fault
 	nextID   int
 	ssm      ssmStore
+	ec2      ec2Store
 }
 
 // New starts a fake on 127.0.0.1 and stops it when the test ends.
@@ -62,6 +63,7 @@ func New(t testing.TB) *Server {
 		ssm:      ssmStore{params: map[string]parameter{}},
 	}
 	s.registerSSM()
+	s.registerEC2()
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.srv.Close)
 	return s
