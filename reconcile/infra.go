@@ -46,7 +46,8 @@ func (r *run) applyInfra(ctx context.Context, spec *fleet.Spec, commit string, d
 		return err
 	}
 	defer cleanup()
-	changed, err := r.planAndApply(ctx, spec.Terraform.Version, dir, res)
+	reportOnly := driftDue && inputs.Empty() && workspaces.Diff(onDisk, next).Empty() && !spec.Drift.Remediate
+	changed, err := r.planAndApply(ctx, spec.Terraform.Version, dir, reportOnly, res)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,9 @@ func (r *run) markApplied(m workspaces.Manifest) {
 }
 
 // planAndApply plans, summarises and (unless a dry run) applies the saved plan.
-func (r *run) planAndApply(ctx context.Context, version, dir string, res *Result) (bool, error) {
+// With reportOnly (a drift check with drift.remediate false) a plan with changes is reported
+// and not applied.
+func (r *run) planAndApply(ctx context.Context, version, dir string, reportOnly bool, res *Result) (bool, error) {
 	tf, err := r.deps.Terraform(ctx, version, dir, r.secrets.Scrub)
 	if err != nil {
 		return false, err
@@ -84,8 +87,12 @@ func (r *run) planAndApply(ctx context.Context, version, dir string, res *Result
 		return false, err
 	}
 	res.Plan = &sum
-	res.Changes = append(res.Changes, fmt.Sprintf("manager stack: %d to add, %d to change, %d to destroy", sum.Add, sum.Change, sum.Destroy))
-	if r.opts.DryRun {
+	line := fmt.Sprintf("manager stack: %d to add, %d to change, %d to destroy", sum.Add, sum.Change, sum.Destroy)
+	if reportOnly {
+		line = "drift in the " + line + " — not repaired, drift.remediate is false"
+	}
+	res.Changes = append(res.Changes, line)
+	if r.opts.DryRun || reportOnly {
 		return true, nil
 	}
 	r.deps.Logger.Info("applying the manager stack", "add", sum.Add, "change", sum.Change, "destroy", sum.Destroy)

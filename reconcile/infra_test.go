@@ -96,3 +96,18 @@ func TestInfraDryRunPlansOnACopy(t *testing.T) {
 		t.Error("dry run reported no changes")
 	}
 }
+
+func TestDriftReportOnly(t *testing.T) {
+	h := newHarness(t, reconcile.ScopeInfra)
+	h.src.push(bytes.Replace(h.src.spec, []byte(`schedule: "0 * * * *"`), []byte(`schedule: "0 * * * *"`+"\n  remediate: false"), 1))
+	h.mustRun()
+	h.tf.calls = nil
+	h.now = h.now.Add(2 * time.Hour)
+	res := h.mustRun()
+	if !res.Drift || strings.Join(h.tf.calls, ",") != "init,plan,show" {
+		t.Fatalf("drift %v, calls %v: want a plan and no apply", res.Drift, h.tf.calls)
+	}
+	if len(res.Changes) != 1 || !strings.Contains(res.Changes[0], "not repaired, drift.remediate is false") {
+		t.Errorf("changes %q", res.Changes)
+	}
+}

@@ -19,7 +19,7 @@ func defaultSpec() Spec {
 		Cache: Cache{Enabled: true, ExpireDays: 14},
 		Prune: Prune{Schedule: "*/10 * * * *", StuckAfter: 45 * time.Minute,
 			WorkspaceTTL: 24 * time.Hour, MaxPerRun: 20},
-		Drift: Drift{Schedule: "0 * * * *"},
+		Drift: Drift{Schedule: "0 * * * *", Remediate: true},
 	}
 }
 

@@ -168,9 +168,10 @@ type Prune struct {
 	MaxPerRun    int
 }
 
-// Drift is the schedule of the manager stack's drift check.
+// Drift is the schedule of the drift check and whether it repairs what it finds.
 type Drift struct {
-	Schedule string
+	Schedule  string
+	Remediate bool // apply the changes a drift check finds (default); false only reports them
 }
 
 // AutoscalerGroup names the Auto Scaling group of one runner on one manager:

@@ -141,6 +141,7 @@ func pruneFields(d *decoder, p *Prune) []field {
 func driftFields(d *decoder, r *Drift) []field {
 	return []field{
 		d.strF("schedule", "cron schedule (5 fields) of the drift check", &r.Schedule, schema{"type": "string"}),
+		d.boolF("remediate", "apply what a drift check finds in the manager stack; false only reports it", &r.Remediate),
 	}
 }
 
