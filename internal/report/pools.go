@@ -47,6 +47,7 @@ func (d *differ) pool(a, b fleet.Pool) {
 	d.scalar(s, "max_use_count", a.MaxUseCount, b.MaxUseCount, false)
 	d.scalar(s, "on_demand_base", a.OnDemandBase, b.OnDemandBase, false)
 	d.scalar(s, "instance_ready_command", a.InstanceReadyCommand, b.InstanceReadyCommand, false)
+	d.scalar(s, "plugin", a.Plugin, b.Plugin, false)
 	d.schedules(s, a.Schedules, b.Schedules)
 }
 
