@@ -61,7 +61,8 @@ type Result struct {
 	UpToDate bool     // nothing fetched or nothing differed
 	Changes  []string // one line per change, in the order they were (or would be) made
 	Plan     *PlanSummary
-	Drift    bool // the drift check found changes in the manager stack
+	Drift    bool         // the drift check found changes in the manager stack
+	Prune    *PruneReport // the scheduled prune, when it was due
 }
 
 // Changed reports whether the run changed (or would change) anything.
@@ -162,7 +163,8 @@ func (r *run) lastApplied() string {
 
 func (r *run) reconcile(ctx context.Context) (Result, error) {
 	driftDue := r.driftDue()
-	f, err := r.deps.Source.Fetch(ctx, FetchRequest{LastApplied: r.lastApplied(), Force: driftDue || r.opts.Force})
+	force := driftDue || r.opts.Force || r.pruneDue(r.status.PruneSchedule)
+	f, err := r.deps.Source.Fetch(ctx, FetchRequest{LastApplied: r.lastApplied(), Force: force})
 	if err != nil {
 		return Result{}, err
 	}
@@ -176,8 +178,10 @@ func (r *run) reconcile(ctx context.Context) (Result, error) {
 	}
 	res := Result{Commit: f.Commit}
 	r.secrets.region = spec.AWS.Region
-	if err := r.apply(ctx, spec, f.Commit, driftDue, &res); err != nil {
-		return res, err
+	applyErr := r.apply(ctx, spec, f.Commit, driftDue, &res)
+	r.prune(ctx, spec, f.Commit, &res) // its failures are recorded, never the run's result
+	if applyErr != nil {
+		return res, applyErr
 	}
 	res.UpToDate = !res.Changed()
 	if !r.opts.DryRun && (driftDue || r.status.LastDrift.IsZero()) {
