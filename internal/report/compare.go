@@ -33,13 +33,14 @@ func Compare(base, head *fleet.Spec) []Change {
 	d.scalar("cache", "enabled", base.Cache.Enabled, head.Cache.Enabled, base.Cache.Enabled && !head.Cache.Enabled)
 	d.scalar("cache", "shared", base.Cache.Shared, head.Cache.Shared, false)
 	d.scalar("cache", "expire_days", base.Cache.ExpireDays, head.Cache.ExpireDays, false)
-	d.pools(base.Pools, head.Pools)
+	d.pools(base, head)
 	d.runners(base, head)
 	d.scalar("prune", "schedule", base.Prune.Schedule, head.Prune.Schedule, false)
 	d.scalar("prune", "stuck_after", base.Prune.StuckAfter, head.Prune.StuckAfter, false)
 	d.scalar("prune", "workspace_ttl", base.Prune.WorkspaceTTL, head.Prune.WorkspaceTTL, false)
 	d.scalar("prune", "max_per_run", base.Prune.MaxPerRun, head.Prune.MaxPerRun, false)
 	d.scalar("drift", "schedule", base.Drift.Schedule, head.Drift.Schedule, false)
+	d.scalar("drift", "remediate", base.Drift.Remediate, head.Drift.Remediate, false)
 	return d.out
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // pools compares pools by name: new, removed, then the changes of each kept pool.
-func (d *differ) pools(a, b []fleet.Pool) {
+func (d *differ) pools(base, head *fleet.Spec) {
+	a, b := base.Pools, head.Pools
 	old := map[string]fleet.Pool{}
 	for _, p := range a {
 		old[p.Name] = p
@@ -21,6 +22,10 @@ func (d *differ) pools(a, b []fleet.Pool) {
 			continue
 		}
 		kept[p.Name] = true
+		if prev.Executor != p.Executor {
+			d.add("pool "+p.Name, KindMigration, fmt.Sprintf("executor %s → %s (migration: %s)",
+				prev.Executor, p.Executor, migration(base, head, p)), true)
+		}
 		d.pool(prev, p)
 	}
 	for _, p := range a {
@@ -32,9 +37,6 @@ func (d *differ) pools(a, b []fleet.Pool) {
 
 func (d *differ) pool(a, b fleet.Pool) {
 	s := "pool " + b.Name
-	if a.Executor != b.Executor {
-		d.add(s, KindMigration, fmt.Sprintf("executor %s → %s (migration: %s)", a.Executor, b.Executor, migration(b.Executor)), true)
-	}
 	d.scalar(s, "market", a.Market, b.Market, false)
 	d.list(s, "instance_types", a.InstanceTypes, b.InstanceTypes, false)
 	d.scalar(s, "image_id", a.ImageID, b.ImageID, false)
@@ -51,14 +53,32 @@ func (d *differ) pool(a, b fleet.Pool) {
 	d.schedules(s, a.Schedules, b.Schedules)
 }
 
-// migration says what switching a pool to executor to means for its machines.
-func migration(to string) string {
-	if to == fleet.ExecutorDockerAutoscaler {
-		return "docker-machine stops creating machines for this pool; its machines are drained and pruned, " +
-			"and new jobs run on instances of an Auto Scaling group"
+// migration says what switching pool p's executor means: which Auto Scaling groups the
+// manager stack creates or destroys, and what happens to jobs and machines.
+func migration(base, head *fleet.Spec, p fleet.Pool) string {
+	if p.Executor == fleet.ExecutorDockerAutoscaler {
+		return "creates Auto Scaling groups " + groups(head, p.Name) + " (one per runner and manager, desired 0, " +
+			"sized by gitlab-runner); running jobs finish on their docker+machine machines, which are then " +
+			"pruned as stale workspaces after prune.workspace_ttl"
 	}
-	return "the pool's Auto Scaling group is destroyed once its jobs finish, " +
-		"and new jobs run on machines created by docker-machine"
+	return "destroys Auto Scaling groups " + groups(base, p.Name) + "; the apply terminates their instances, " +
+		"including any running a job — pause the runners in GitLab first (README: Migrating a pool)"
+}
+
+// groups names the Auto Scaling groups of a pool's runners on every manager.
+func groups(spec *fleet.Spec, pool string) string {
+	var names []string
+	for _, m := range spec.ManagerNames() {
+		for _, r := range spec.Runners {
+			if r.Pool == pool {
+				names = append(names, spec.AutoscalerGroup(m, r.Name))
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "(none: no runner uses this pool)"
+	}
+	return strings.Join(names, ", ")
 }
 
 // schedules compares schedules by position: a schedule is identified by where it stands.

@@ -169,7 +169,8 @@ func TestMigration(t *testing.T) {
 	src := example(t)
 	r := build(t, src, cases["migration"].head(src))
 	if len(r.Summary) == 0 || r.Summary[0].Kind != KindMigration || !r.Summary[0].Destructive ||
-		!strings.HasPrefix(r.Summary[0].Text, "pool spot: executor docker+machine → docker-autoscaler (migration: ") {
+		!strings.HasPrefix(r.Summary[0].Text, "pool spot: executor docker+machine → docker-autoscaler (migration: ") ||
+		!strings.Contains(r.Summary[0].Text, "creates Auto Scaling groups ci-runners-manager-0-docker, ") {
 		t.Errorf("summary %+v", r.Summary)
 	}
 }
