@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -254,5 +256,44 @@ func TestRunnerConfigDirInMachineOptions(t *testing.T) {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config.toml lacks %s", want)
 		}
+	}
+}
+
+// TestManagerUserData: each manager's first-boot script is valid bash, names its manager and
+// the repository, and holds no token value, only the SSM parameter's name.
+func TestManagerUserData(t *testing.T) {
+	spec := examples(t)["s3-backend"]
+	const token = "glrt-must-not-appear"
+	files, err := render.Render(spec, fakeSecrets{"ssm:/ci-prod/runner-token": token}, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vars struct {
+		UserData map[string]string `json:"manager_user_data"`
+		Params   []string          `json:"token_ssm_parameters"`
+	}
+	if err := json.Unmarshal(files["stack/terraform.tfvars.json"], &vars); err != nil {
+		t.Fatal(err)
+	}
+	if len(vars.UserData) != 2 || !slices.Contains(vars.Params, "/ci-prod/git-deploy-token") {
+		t.Fatalf("user-data for %d managers, SSM parameters %v", len(vars.UserData), vars.Params)
+	}
+	for _, m := range spec.ManagerNames() {
+		ud := vars.UserData[m]
+		for _, want := range []string{"RUNNERFLEET_MANAGER=" + m + "\n", "RUNNERFLEET_REPO=" + spec.Source.Repo + "\n",
+			"RUNNERFLEET_GIT_PASSWORD_SSM=/ci-prod/git-deploy-token\n", "RUNNERFLEET_SCOPE=manager\n"} {
+			if !strings.Contains(ud, want) {
+				t.Errorf("%s user-data lacks %q", m, want)
+			}
+		}
+		if strings.Contains(ud, token) {
+			t.Errorf("%s user-data holds a token", m)
+		}
+		if out, err := exec.Command("bash", "-n", "-c", ud).CombinedOutput(); err != nil {
+			t.Errorf("%s user-data is not valid bash: %v\n%s", m, err, out)
+		}
+	}
+	if ud := renderExample(t, examples(t)["multi-runner"])["stack/terraform.tfvars.json"]; !bytes.Contains(ud, []byte(`"manager_user_data": {}`)) {
+		t.Error("a spec without source: still got user-data")
 	}
 }

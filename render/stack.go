@@ -30,6 +30,7 @@ type stackVars struct {
 	CacheBucketName     string            `json:"cache_bucket_name"`
 	CacheExpireDays     int               `json:"cache_expire_days"`
 	TokenSSMParameters  []string          `json:"token_ssm_parameters"`
+	ManagerUserData     map[string]string `json:"manager_user_data"`
 
 	AutoscalerGroups map[string]autoscalerGroup `json:"autoscaler_groups"`
 }
@@ -48,6 +49,7 @@ func Stack(spec *fleet.Spec) (Files, error) {
 		ManagerVolumeSizeGB: spec.Manager.VolumeSizeGB,
 		CacheEnabled:        spec.Cache.Enabled, CacheBucketName: CacheBucket(spec),
 		CacheExpireDays: spec.Cache.ExpireDays, TokenSSMParameters: tokenParameters(spec),
+		ManagerUserData: managerUserData(spec),
 		AutoscalerGroups: autoscalerGroups(spec),
 	}
 	if files["terraform.tfvars.json"], err = jsonFile(vars); err != nil {
@@ -59,12 +61,19 @@ func Stack(spec *fleet.Spec) (Files, error) {
 	return prefixed("stack", files), nil
 }
 
-// tokenParameters are the SSM parameters the runners use, the only ones managers may read.
+// tokenParameters are the SSM parameters the runners and the managers' git access use, the
+// only ones managers may read.
 func tokenParameters(spec *fleet.Spec) []string {
 	seen := map[string]bool{}
 	out := []string{}
+	refs := []fleet.SecretRef{}
 	for _, r := range spec.Runners {
-		ref := spec.RunnerToken(r)
+		refs = append(refs, spec.RunnerToken(r))
+	}
+	if spec.Source.Password != nil {
+		refs = append(refs, *spec.Source.Password)
+	}
+	for _, ref := range refs {
 		if ref.Source == "ssm" && !seen[ref.Name] {
 			seen[ref.Name] = true
 			out = append(out, ref.Name)

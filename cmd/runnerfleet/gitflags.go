@@ -1,22 +1,24 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/runnerfleet/runnerfleet/internal/awsapi"
 	"github.com/runnerfleet/runnerfleet/internal/gitsource"
 	"github.com/spf13/cobra"
 )
 
 // gitFlags are the flags of every command that reads fleet.yaml from a repository.
 type gitFlags struct {
-	repo, ref, path                  string
-	username, passwordFile           string
-	sshKey, sshPassphraseFile        string
-	knownHosts, trustedKeys          string
-	insecureSkipHostKey, allowRewind bool
-	timeout                          time.Duration
+	repo, ref, path                     string
+	username, passwordFile, passwordSSM string
+	sshKey, sshPassphraseFile           string
+	knownHosts, trustedKeys             string
+	insecureSkipHostKey, allowRewind    bool
+	timeout                             time.Duration
 }
 
 func (g *gitFlags) register(cmd *cobra.Command) {
@@ -26,6 +28,7 @@ func (g *gitFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.path, "path", gitsource.DefaultPath, "path of the fleet spec inside the repository")
 	f.StringVar(&g.username, "git-username", "", "HTTPS user name (a deploy token's user name; default oauth2)")
 	f.StringVar(&g.passwordFile, "git-password-file", "", "file holding the HTTPS password or token (or set RUNNERFLEET_GIT_PASSWORD)")
+	f.StringVar(&g.passwordSSM, "git-password-ssm", "", "SSM parameter holding the HTTPS password or token, read with the host's AWS credentials")
 	f.StringVar(&g.sshKey, "git-ssh-key", "", "SSH private key file")
 	f.StringVar(&g.sshPassphraseFile, "git-ssh-passphrase-file", "", "file holding the SSH key's passphrase")
 	f.StringVar(&g.knownHosts, "git-known-hosts", "", "known_hosts file for SSH host key checks")
@@ -52,6 +55,11 @@ func (g *gitFlags) options(cacheDir string) (gitsource.Options, error) {
 			return opts, err
 		}
 	}
+	if g.passwordSSM != "" {
+		if opts.Auth.Password, err = ssmValue(g.passwordSSM); err != nil {
+			return opts, err
+		}
+	}
 	if g.sshPassphraseFile != "" {
 		if opts.Auth.SSHKeyPassphrase, err = gitsource.ReadSecretFile(g.sshPassphraseFile); err != nil {
 			return opts, err
@@ -63,4 +71,16 @@ func (g *gitFlags) options(cacheDir string) (gitsource.Options, error) {
 		}
 	}
 	return opts, nil
+}
+
+// ssmValue reads one SSM parameter with the default AWS configuration (AWS_REGION, instance
+// role). The error names the parameter, never a value.
+func ssmValue(name string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg, err := awsapi.LoadConfig(ctx, "", "")
+	if err != nil {
+		return "", fmt.Errorf("unable to read the git password from SSM: %w", err)
+	}
+	return awsapi.NewSSMFromConfig(cfg).GetParameter(ctx, name)
 }

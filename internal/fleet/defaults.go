@@ -14,6 +14,7 @@ func defaultSpec() Spec {
 	return Spec{
 		AWS:       AWS{Tags: map[string]string{}},
 		Terraform: Terraform{Version: DefaultTerraformVersion, DriverVersion: DefaultDriverVersion},
+		Source:    Source{Ref: "main", Path: "fleet.yaml"},
 		Manager: Manager{Count: 1, InstanceType: "t3.small", Timezone: "UTC", Concurrent: 10,
 			CheckInterval: 3, VolumeSizeGB: 30},
 		Cache: Cache{Enabled: true, ExpireDays: 14},

@@ -267,7 +267,7 @@ func TestJSONSchema(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	want := []string{"aws", "cache", "drift", "gitlab", "manager", "name", "pools", "prune", "runners", "terraform", "version"}
+	want := []string{"aws", "cache", "drift", "gitlab", "manager", "name", "pools", "prune", "runners", "source", "terraform", "version"}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("top-level properties = %v, want %v", keys, want)
 	}

@@ -22,6 +22,7 @@ type Spec struct {
 	AWS       AWS
 	GitLab    GitLab
 	Terraform Terraform
+	Source    Source
 	Manager   Manager
 	Cache     Cache
 	Pools     []Pool
@@ -52,6 +53,16 @@ type SecretRef struct {
 
 // String gives the reference as "ssm:/path", safe to print.
 func (r SecretRef) String() string { return r.Source + ":" + r.Name }
+
+// Source is where new managers pull fleet.yaml from: the manager stack's user-data writes it
+// into /etc/runnerfleet/env on first boot. Repo "" means managers are configured by hand.
+type Source struct {
+	Repo     string
+	Ref      string
+	Path     string
+	Username string
+	Password *SecretRef // {ssm: …} only: a fresh manager reads it with its instance role
+}
 
 // Terraform pins the Terraform versions and the manager stack's state backend.
 type Terraform struct {

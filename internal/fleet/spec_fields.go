@@ -11,6 +11,7 @@ func specFields(d *decoder, s *Spec) []field {
 		d.objF("aws", "where the fleet lives", awsFields(d, &s.AWS)).req(),
 		d.objF("gitlab", "the GitLab instance the runners register with", gitlabFields(d, &s.GitLab)).req(),
 		d.objF("terraform", "Terraform versions and the manager stack's state backend", terraformFields(d, &s.Terraform)),
+		d.objF("source", "the config repository new managers reconcile from (written into their user-data)", sourceFields(d, &s.Source)),
 		d.objF("manager", "the runner manager hosts manager-0 … manager-<count-1>", managerFields(d, &s.Manager)).req(),
 		d.objF("cache", "the S3 build cache bucket created by the manager stack", cacheFields(d, &s.Cache)),
 		listF(d, "pools", "kinds of worker machines", &s.Pools, defaultPool, func(p *Pool) []field { return poolFields(d, p) }).req(),
@@ -43,6 +44,16 @@ func terraformFields(d *decoder, t *Terraform) []field {
 		d.strF("driver_version", "Terraform version the docker-machine driver runs on managers (0.13 or 0.14: the driver uses destroy -force)",
 			&t.DriverVersion, pattern(versionRE)),
 		{key: "backend", schema: backendSchema(d), decode: d.backend(t)},
+	}
+}
+
+func sourceFields(d *decoder, src *Source) []field {
+	return []field{
+		d.strF("repo", "URL of this repository as managers reach it (https://… or ssh), without credentials", &src.Repo, schema{"type": "string"}).req(),
+		d.strF("ref", "branch, tag or full commit SHA", &src.Ref, schema{"type": "string"}),
+		d.strF("path", "path of fleet.yaml in the repository", &src.Path, schema{"type": "string"}),
+		d.strF("username", "HTTPS user name (a deploy token's user name)", &src.Username, schema{"type": "string"}),
+		d.secretF("password", "HTTPS password or token for managers, as {ssm: /parameter}", &src.Password),
 	}
 }
 

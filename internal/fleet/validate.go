@@ -20,6 +20,7 @@ func (d *decoder) validate(s *Spec) {
 	d.checkAWS(&s.AWS)
 	d.checkGitLab(&s.GitLab)
 	d.checkTerraform(&s.Terraform)
+	d.checkSource(&s.Source)
 	d.checkManager(&s.Manager)
 	d.checkPools(s)
 	d.checkRunners(s)

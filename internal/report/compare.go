@@ -18,7 +18,7 @@ func Compare(base, head *fleet.Spec) []Change {
 		return d.out
 	}
 	if base == nil {
-		base = &fleet.Spec{Name: head.Name, AWS: head.AWS, GitLab: head.GitLab, Terraform: head.Terraform,
+		base = &fleet.Spec{Name: head.Name, AWS: head.AWS, GitLab: head.GitLab, Terraform: head.Terraform, Source: head.Source,
 			Manager: head.Manager, Cache: head.Cache, Prune: head.Prune, Drift: head.Drift}
 		d.add("fleet", KindAdded, "fleet "+head.Name+": new", false)
 	}
@@ -29,6 +29,11 @@ func Compare(base, head *fleet.Spec) []Change {
 	d.scalar("gitlab", "url", base.GitLab.URL, head.GitLab.URL, false)
 	d.token("gitlab", "token", base.GitLab.Token, head.GitLab.Token)
 	d.terraform(base.Terraform, head.Terraform)
+	d.scalar("source", "repo", base.Source.Repo, head.Source.Repo, false)
+	d.scalar("source", "ref", base.Source.Ref, head.Source.Ref, false)
+	d.scalar("source", "path", base.Source.Path, head.Source.Path, false)
+	d.scalar("source", "username", base.Source.Username, head.Source.Username, false)
+	d.token("source", "password", base.Source.Password, head.Source.Password)
 	d.manager(base.Manager, head.Manager)
 	d.scalar("cache", "enabled", base.Cache.Enabled, head.Cache.Enabled, base.Cache.Enabled && !head.Cache.Enabled)
 	d.scalar("cache", "shared", base.Cache.Shared, head.Cache.Shared, false)

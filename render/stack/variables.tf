@@ -55,6 +55,12 @@ variable "manager_image_id" {
   type        = string
 }
 
+variable "manager_user_data" {
+  description = "First-boot script of each manager, by name (rendered from source: in fleet.yaml); none when absent."
+  type        = map(string)
+  default     = {}
+}
+
 variable "manager_volume_size_gb" {
   description = "Size of each manager's root volume in GiB."
   type        = number

@@ -11,6 +11,9 @@ resource "aws_instance" "manager" {
   iam_instance_profile        = aws_iam_instance_profile.manager.name
   associate_public_ip_address = false
 
+  # First boot only: points the manager at the config repository (no secrets inside).
+  user_data = lookup(var.manager_user_data, each.key, null)
+
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
@@ -34,6 +37,12 @@ resource "aws_instance" "manager" {
     Name                  = "${var.name}-${each.key}"
     "runnerfleet:manager" = each.key
     "runnerfleet:role"    = "manager"
+  }
+
+  # A manager configures itself from git after its first boot; a changed user-data (another
+  # ref, say) must not stop and start a running manager.
+  lifecycle {
+    ignore_changes = [user_data]
   }
 
   # The role's policies must exist before gitlab-runner starts launching workers.
