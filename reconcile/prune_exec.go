@@ -52,21 +52,25 @@ func (p *pruner) decide(ctx context.Context, rep *PruneReport) {
 	policy := workspaces.Policy{StuckAfter: p.spec.Prune.StuckAfter, WorkspaceTTL: p.spec.Prune.WorkspaceTTL}
 	rep.Decisions = WorkspaceDecisions(workspaces.Decide(inv, view, policy, p.now), p.opts.Manager)
 	if p.listed {
-		in := OrphanInput{Fleet: p.spec.Name, Machines: machines, Marks: p.state.Marks, Now: p.now}
-		if p.hasManager() {
-			in.Manager = p.opts.Manager
-		}
-		if p.hasInfra() {
-			in.LiveManagers = map[string]bool{}
-			for _, m := range p.spec.ManagerNames() {
-				in.LiveManagers[m] = true
-			}
-		}
-		orphans := DecideOrphans(objs, in)
+		in := p.orphanInput(machines)
 		rep.Ignored = countIgnored(objs, in)
-		rep.Decisions = append(rep.Decisions, orphans...)
+		rep.Decisions = append(rep.Decisions, DecideOrphans(objs, in)...)
 	}
 	rep.Left = ApplyCap(rep.Decisions, p.spec.Prune.MaxPerRun, p.state.Failures)
+}
+
+func (p *pruner) orphanInput(machines map[string]bool) OrphanInput {
+	in := OrphanInput{Fleet: p.spec.Name, Machines: machines, Marks: p.state.Marks, Now: p.now}
+	if p.hasManager() {
+		in.Manager = p.opts.Manager
+	}
+	if p.hasInfra() {
+		in.LiveManagers = map[string]bool{}
+		for _, m := range p.spec.ManagerNames() {
+			in.LiveManagers[m] = true
+		}
+	}
+	return in
 }
 
 // list asks EC2 for the fleet's workers; a failure is reported and leaves p.listed false.

@@ -17,22 +17,9 @@ func (s *Server) ec2DescribeInstances(req Request) (any, *APIError) {
 	if len(want) > 0 && req.Form.Get("MaxResults") != "" {
 		return nil, &APIError{Code: "InvalidParameterCombination", Message: "The parameter instancesSet cannot be used with the parameter maxResults"}
 	}
-	var ids []string
-	if len(want) > 0 {
-		var missing []string
-		for _, id := range want {
-			if _, ok := s.ec2.instances[id]; !ok {
-				missing = append(missing, id)
-			}
-		}
-		if len(missing) > 0 {
-			return nil, notFound("InvalidInstanceID.NotFound", "instance ID", missing)
-		}
-		ids = want
-	} else {
-		for id := range s.ec2.instances {
-			ids = append(ids, id)
-		}
+	ids, apiErr := s.instanceIDs(want)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	var matched []string
 	for _, id := range ids {
@@ -56,6 +43,27 @@ func (s *Server) ec2DescribeInstances(req Request) (any, *APIError) {
 			ReservationID: "r-" + id[2:], OwnerID: "123456789012", Instances: []xmlInstance{s.xmlInstance(s.ec2.instances[id])}})
 	}
 	return out, nil
+}
+
+// instanceIDs is the ids a DescribeInstances names (all unknown ones fail it), or every id.
+func (s *Server) instanceIDs(want []string) ([]string, *APIError) {
+	if len(want) == 0 {
+		ids := make([]string, 0, len(s.ec2.instances))
+		for id := range s.ec2.instances {
+			ids = append(ids, id)
+		}
+		return ids, nil
+	}
+	var missing []string
+	for _, id := range want {
+		if _, ok := s.ec2.instances[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, notFound("InvalidInstanceID.NotFound", "instance ID", missing)
+	}
+	return want, nil
 }
 
 func (s *Server) xmlInstance(in *Instance) xmlInstance {
