@@ -16,6 +16,7 @@ import (
 	"github.com/runnerfleet/runnerfleet/internal/terraform"
 	"github.com/runnerfleet/runnerfleet/reconcile"
 	"github.com/runnerfleet/runnerfleet/render"
+	"github.com/runnerfleet/runnerfleet/workspaces"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +27,7 @@ type reconcileFlags struct {
 	detailedExitcode bool
 	logFormat        string
 	tf               terraformFlags
+	driverTerraform  string
 }
 
 type terraformFlags struct {
@@ -74,6 +76,9 @@ func registerReconcileFlags(cmd *cobra.Command, f *reconcileFlags) {
 	fl.BoolVar(&f.opts.DryRun, "dry-run", false, "print what would change; write and apply nothing")
 	fl.BoolVar(&f.opts.Force, "force", false, "fetch, render and compare even when the remote commit is unchanged")
 	fl.StringVar(&f.opts.MetricsFile, "metrics-file", "", "write Prometheus metrics here (node_exporter textfile collector)")
+	fl.StringVar(&f.opts.MachineStoragePath, "machine-storage-path", workspaces.DefaultMachineStoragePath,
+		"docker-machine's storage path, whose machines/ the scheduled prune looks after")
+	fl.StringVar(&f.driverTerraform, "driver-terraform-path", "", "terraform binary for destroying driver workspaces (default: find or install terraform.driver_version)")
 	fl.BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when something changed (or would change)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.tf.path, "terraform-path", "", "terraform binary for the manager stack (default: find or install terraform.version)")
@@ -127,6 +132,7 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 				}
 				return awsapi.NewSSMFromConfig(cfg), nil
 			}},
+		Prune:  pruneDeps(f.opts.StateDir, f.driverTerraform, f.tf, log),
 		Now:    nowFunc,
 		Logger: log,
 	}, nil
@@ -170,6 +176,12 @@ func printResult(w io.Writer, res reconcile.Result, dryRun bool) {
 	short := res.Commit
 	if len(short) > 12 {
 		short = short[:12]
+	}
+	if res.Prune != nil {
+		defer func() {
+			fmt.Fprintln(w, "scheduled prune:")
+			_ = printPrune(w, *res.Prune, "text")
+		}()
 	}
 	if res.UpToDate {
 		fmt.Fprintf(w, "up to date at %s\n", short)
