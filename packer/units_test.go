@@ -83,9 +83,6 @@ func TestUnitsHardened(t *testing.T) {
 			t.Errorf("%s: want Environment=%s (the same as runnerfleet's units)", runnerDropIn, want)
 		}
 	}
-	if !strings.Contains(readFile(t, serveUnit), "issue 6") {
-		t.Errorf("%s must say that it needs the serve command (issue 6)", serveUnit)
-	}
 }
 
 // execFlags returns the subcommand and the --flags of a unit's ExecStart.
@@ -109,17 +106,12 @@ func execFlags(t *testing.T, path string) (string, []string) {
 	return fields[1], flags
 }
 
-// The units pass only flags that the real CLI lists. runnerfleet.service is checked once
-// `serve` exists (issue 6); until then only its subcommand name is known.
+// The units pass only flags that the real CLI lists.
 func TestUnitFlagsExist(t *testing.T) {
 	for _, path := range []string{reconcileUnit, serveUnit} {
 		command, flags := execFlags(t, path)
 		text, ok := help(t, command)
 		if !ok {
-			if command == "serve" {
-				t.Logf("%s: `runnerfleet serve` does not exist yet (issue 6); its flags are not checked", path)
-				continue
-			}
 			t.Fatalf("%s: runnerfleet %s --help failed:\n%s", path, command, text)
 		}
 		known := helpFlags(text)

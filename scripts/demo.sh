@@ -14,8 +14,9 @@ sed 's#{ssm: /ci-runners/runner-token}#{env: DEMO_RUNNER_TOKEN}#' fleet-examples
 git -C "$demo/repo" init -q && git -C "$demo/repo" add fleet.yaml && git -C "$demo/repo" commit -qm "fleet: multi-runner"
 export DEMO_RUNNER_TOKEN=glrt-demo-not-a-real-token
 
+# --prune=false: the scheduled prune lists EC2 for orphans, and the demo has no AWS.
 reconcile() {
-  "$rf" reconcile --repo "$demo/repo" --scope manager --manager manager-0 \
+  "$rf" reconcile --repo "$demo/repo" --scope manager --manager manager-0 --prune=false \
     --state-dir "$demo/state" --runner-config-dir "$demo/gitlab-runner" 2>>"$demo/reconcile.log"
 }
 

@@ -18,10 +18,24 @@ import (
 const benchMain = "RUNNERFLEET_BENCH_MAIN"
 
 func TestMain(m *testing.M) {
+	isolateAWS()
 	if os.Getenv(benchMain) != "" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
+}
+
+// isolateAWS keeps every AWS SDK call of these tests on this machine: the instance metadata
+// service is off, credentials and region are fixed, and the endpoint is a closed local port
+// unless a test points it at its in-process fake.
+func isolateAWS() {
+	for k, v := range map[string]string{
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_MAX_ATTEMPTS": "1",
+		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+	} {
+		os.Setenv(k, v)
+	}
 }
 
 // BenchmarkReconcile times, side by side on one repository served by git http-backend:

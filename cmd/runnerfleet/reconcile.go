@@ -28,6 +28,7 @@ type reconcileFlags struct {
 	logFormat        string
 	tf               terraformFlags
 	driverTerraform  string
+	prune            bool
 }
 
 type terraformFlags struct {
@@ -78,6 +79,7 @@ func registerReconcileFlags(cmd *cobra.Command, f *reconcileFlags) {
 	fl.StringVar(&f.opts.MetricsFile, "metrics-file", "", "write Prometheus metrics here (node_exporter textfile collector)")
 	fl.StringVar(&f.opts.MachineStoragePath, "machine-storage-path", workspaces.DefaultMachineStoragePath,
 		"docker-machine's storage path, whose machines/ the scheduled prune looks after")
+	fl.BoolVar(&f.prune, "prune", true, "run the scheduled prune (driver workspaces, EC2 orphans) when prune.schedule says it is due")
 	fl.StringVar(&f.driverTerraform, "driver-terraform-path", "", "terraform binary for destroying driver workspaces (default: find or install terraform.driver_version)")
 	fl.BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when something changed (or would change)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -121,7 +123,7 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 	if err != nil {
 		return reconcile.Deps{}, err
 	}
-	return reconcile.Deps{
+	deps := reconcile.Deps{
 		Source:    gitsource.ReconcileSource{Source: src},
 		Terraform: f.tf.factory(f.opts.StateDir, log),
 		Secrets: reconcile.SecretSources{LookupEnv: os.LookupEnv, CredentialsDir: os.Getenv("CREDENTIALS_DIRECTORY"),
@@ -132,10 +134,13 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 				}
 				return awsapi.NewSSMFromConfig(cfg), nil
 			}},
-		Prune:  pruneDeps(f.opts.StateDir, f.driverTerraform, f.tf, log),
 		Now:    nowFunc,
 		Logger: log,
-	}, nil
+	}
+	if f.prune {
+		deps.Prune = pruneDeps(f.opts.StateDir, f.driverTerraform, f.tf, log)
+	}
+	return deps, nil
 }
 
 // factory finds (or installs) the wanted terraform version and prepares a runner. Providers
@@ -173,10 +178,6 @@ func reconcileError(err error) error {
 }
 
 func printResult(w io.Writer, res reconcile.Result, dryRun bool) {
-	short := res.Commit
-	if len(short) > 12 {
-		short = short[:12]
-	}
 	if res.Prune != nil {
 		defer func() {
 			fmt.Fprintln(w, "scheduled prune:")
@@ -184,14 +185,14 @@ func printResult(w io.Writer, res reconcile.Result, dryRun bool) {
 		}()
 	}
 	if res.UpToDate {
-		fmt.Fprintf(w, "up to date at %s\n", short)
+		fmt.Fprintf(w, "up to date at %s\n", short(res.Commit))
 		return
 	}
 	verb := "applied"
 	if dryRun {
 		verb = "would apply"
 	}
-	fmt.Fprintf(w, "%s %s:\n", verb, short)
+	fmt.Fprintf(w, "%s %s:\n", verb, short(res.Commit))
 	for _, c := range res.Changes {
 		fmt.Fprintf(w, "  %s\n", c)
 	}
