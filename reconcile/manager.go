@@ -21,7 +21,12 @@ const backupSuffix = ".runnerfleet-backup"
 // bytes differ from what is on disk, and removes files it wrote before that are no longer
 // rendered.
 func (r *run) applyManager(spec *fleet.Spec, commit string, res *Result) error {
-	files, err := render.Manager(spec, r.secrets, r.opts.Manager, render.Options{RunnerConfigDir: r.opts.RunnerConfigDir})
+	secrets := newTolerantSecrets(r.secrets)
+	files, err := render.Manager(spec, secrets, r.opts.Manager, render.Options{RunnerConfigDir: r.opts.RunnerConfigDir})
+	if err != nil {
+		return err
+	}
+	held, err := r.holdBack(spec, files, secrets)
 	if err != nil {
 		return err
 	}
@@ -39,6 +44,15 @@ func (r *run) applyManager(spec *fleet.Spec, commit string, res *Result) error {
 		if err := r.writeIfChanged(p, files[p], res); err != nil {
 			return err
 		}
+	}
+	if held != nil {
+		// Kept entries may point at templates the spec no longer renders: remove nothing yet.
+		r.deps.Logger.Warn("runners held back: their tokens could not be resolved", "manager", r.opts.Manager,
+			"kept", held.Kept, "omitted", held.Omitted)
+		if !r.opts.DryRun {
+			r.status.Applied[target] = heldManifest(prev, files)
+		}
+		return held
 	}
 	if err := r.removeStale(prev, files, res); err != nil {
 		return err

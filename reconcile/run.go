@@ -198,14 +198,21 @@ func (r *run) apply(ctx context.Context, spec *fleet.Spec, commit string, driftD
 		return fmt.Errorf("manager %q is not in this fleet: manager.count is %d, so managers are %v",
 			r.opts.Manager, spec.Manager.Count, spec.ManagerNames())
 	}
+	var held *UnresolvedTokensError
 	if r.hasManager() {
 		// Worker templates and config.toml first: they need no Terraform and keep runners going.
-		if err := r.applyManager(spec, commit, res); err != nil {
+		// Runners whose token did not resolve are held back; everything else still applies.
+		if err := r.applyManager(spec, commit, res); err != nil && !errors.As(err, &held) {
 			return err
 		}
 	}
 	if r.hasInfra() {
-		return r.applyInfra(ctx, spec, commit, driftDue, res)
+		if err := r.applyInfra(ctx, spec, commit, driftDue, res); err != nil {
+			return err
+		}
+	}
+	if held != nil {
+		return held
 	}
 	return nil
 }
