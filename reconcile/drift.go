@@ -14,8 +14,17 @@ func (r *run) driftDue() bool {
 	if r.status.DriftSchedule == "" || r.lastApplied() == "" {
 		return false
 	}
-	next, ok := NextRun(r.status.DriftSchedule, r.status.LastDrift)
-	return ok && !next.After(r.now)
+	return Due(r.status.DriftSchedule, r.status.LastDrift, r.now)
+}
+
+// Due reports whether schedule has fired between last and now. Only the last run is
+// remembered, so after the clock jumps forward the schedule fires once, not once per missed
+// time. A last after now means the clock went back since it was recorded: the schedule fires
+// once at now, which records a last that is not in the future, instead of stalling until the
+// clock catches up with the old time.
+func Due(schedule string, last, now time.Time) bool {
+	next, ok := NextRun(schedule, last)
+	return ok && (!next.After(now) || last.After(now))
 }
 
 // NextRun is the first time a 5-field cron schedule fires after from. A zero from means the

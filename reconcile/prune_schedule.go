@@ -13,8 +13,7 @@ func (r *run) pruneDue(schedule string) bool {
 	if schedule == "" || r.opts.DryRun || r.deps.Prune.Cloud == nil && r.deps.Prune.Destroyer == nil {
 		return false
 	}
-	next, ok := NextRun(schedule, r.status.LastPrune)
-	return ok && !next.After(r.now)
+	return Due(schedule, r.status.LastPrune, r.now)
 }
 
 // prune runs the prune job inside a reconcile when prune.schedule says it is due. Only a spec

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -116,6 +115,10 @@ func (d *daemon) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
+// maxHookBody bounds a webhook body; GitLab's push events are far smaller. A larger body is
+// refused with 413, never silently cut.
+const maxHookBody = 1 << 20
+
 // hook accepts GitLab push events for the configured branch. The body is never logged.
 func (d *daemon) hook(w http.ResponseWriter, r *http.Request) {
 	if d.hookToken == "" {
@@ -132,8 +135,13 @@ func (d *daemon) hook(w http.ResponseWriter, r *http.Request) {
 		Kind string `json:"object_kind"`
 		Ref  string `json:"ref"`
 	}
-	body := io.LimitReader(r.Body, 1<<20)
-	if err := json.NewDecoder(body).Decode(&push); err != nil || push.Kind != "push" {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxHookBody)).Decode(&push)
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		d.log.Warn("webhook refused: body too large", "limit", maxHookBody, "remote", r.RemoteAddr)
+		http.Error(w, fmt.Sprintf("body larger than %d bytes", maxHookBody), http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err != nil || push.Kind != "push" {
 		d.log.Warn("webhook ignored: not a push event", "event", r.Header.Get("X-Gitlab-Event"))
 		http.Error(w, "only push events are accepted", http.StatusBadRequest)
 		return
