@@ -58,7 +58,7 @@ func TestFaultSSMUnavailable(t *testing.T) {
 	if err := run(); err != nil {
 		t.Fatal(err)
 	}
-	spec := bytes.Replace(h.src.spec, []byte("limit: 20"), []byte("limit: 25"), 1)   // docker (SSM token)
+	spec := bytes.Replace(h.src.spec, []byte("limit: 20"), []byte("limit: 25"), 1) // docker (SSM token)
 	spec = bytes.Replace(spec, []byte("tags: [dind]\n    limit: 10"), []byte("tags: [dind]\n    limit: 15"), 1)
 	spec = bytes.Replace(spec, []byte("prune:"), []byte("  - {name: extra, pool: spot}\nprune:"), 1)
 	h.src.push(spec)

@@ -69,6 +69,9 @@ func (r *run) markApplied(m workspaces.Manifest) {
 // With reportOnly (a drift check with drift.remediate false) a plan with changes is reported
 // and not applied.
 func (r *run) planAndApply(ctx context.Context, version, dir string, reportOnly bool, res *Result) (bool, error) {
+	if err := checkStateLock(StackDir(r.opts.StateDir)); err != nil {
+		return false, err
+	}
 	tf, err := r.deps.Terraform(ctx, version, dir, r.secrets.Scrub)
 	if err != nil {
 		return false, err

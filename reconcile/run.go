@@ -93,6 +93,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (Result, error) {
 	}
 	r := &run{opts: opts, deps: deps, status: status, now: start, secrets: NewSecrets(ctx, deps.Secrets)}
 	res, runErr := r.reconcile(ctx)
+	if runErr != nil && ctx.Err() != nil {
+		runErr = fmt.Errorf("run interrupted (%v): %w", context.Cause(ctx), runErr)
+	}
 	runErr = r.scrubbed(runErr)
 	if opts.DryRun {
 		return res, runErr // a dry run writes nothing, status.json included

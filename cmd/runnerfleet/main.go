@@ -83,7 +83,7 @@ Exit codes: 0 done (no changes), 1 failure, 2 changes present (--detailed-exitco
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newValidate(), newRender(), newPlan(), newReconcile(), newPrune(), newServe(), newStatus(), newSchema(), newVersion())
+	root.AddCommand(newValidate(), newRender(), newPlan(), newReconcile(), newPrune(), newServe(), newStatus(), newUnlock(), newSchema(), newVersion())
 	for _, c := range root.Commands() {
 		documentEnv(c)
 	}

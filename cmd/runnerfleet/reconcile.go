@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/runnerfleet/runnerfleet/internal/awsapi"
+	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/runnerfleet/runnerfleet/internal/gitsource"
 	"github.com/runnerfleet/runnerfleet/internal/terraform"
 	"github.com/runnerfleet/runnerfleet/reconcile"
@@ -134,6 +135,7 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 				}
 				return awsapi.NewSSMFromConfig(cfg), nil
 			}},
+		Stack:  reconcileStackFiles,
 		Now:    nowFunc,
 		Logger: log,
 	}
@@ -142,6 +144,10 @@ func (f *reconcileFlags) deps(log *slog.Logger) (reconcile.Deps, error) {
 	}
 	return deps, nil
 }
+
+// reconcileStackFiles renders the manager stack that reconcile applies; nil is render.Stack.
+// Tests that run the binary put a stand-in here (the real stack needs the AWS provider).
+var reconcileStackFiles func(*fleet.Spec) (render.Files, error)
 
 // factory finds (or installs) the wanted terraform version and prepares a runner. Providers
 // are cached under the state dir, so a dry run's fresh working directory initialises fast.
