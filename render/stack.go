@@ -49,7 +49,7 @@ func Stack(spec *fleet.Spec) (Files, error) {
 		ManagerVolumeSizeGB: spec.Manager.VolumeSizeGB,
 		CacheEnabled:        spec.Cache.Enabled, CacheBucketName: CacheBucket(spec),
 		CacheExpireDays: spec.Cache.ExpireDays, TokenSSMParameters: tokenParameters(spec),
-		ManagerUserData: managerUserData(spec),
+		ManagerUserData:  managerUserData(spec),
 		AutoscalerGroups: autoscalerGroups(spec),
 	}
 	if files["terraform.tfvars.json"], err = jsonFile(vars); err != nil {
