@@ -3,7 +3,7 @@ package reconcile
 import (
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/runnerfleet/runnerfleet/internal/fleet"
 )
 
 // driftDue reports whether a drift check is due: the drift schedule of the last applied spec
@@ -30,7 +30,7 @@ func Due(schedule string, last, now time.Time) bool {
 // NextRun is the first time a 5-field cron schedule fires after from. A zero from means the
 // schedule has never run: it is due at once.
 func NextRun(schedule string, from time.Time) (time.Time, bool) {
-	sched, err := cron.ParseStandard(schedule)
+	sched, err := fleet.ParseSchedule(schedule)
 	if err != nil {
 		return time.Time{}, false
 	}

@@ -14,9 +14,19 @@ var standardCron = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Mont
 // sixFields parses the first six fields of a gitlab-runner docker+machine period.
 var sixFields = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
+// ParseSchedule parses a 5-field schedule such as "*/10 * * * *" (or a descriptor such as
+// @hourly, with an optional TZ= or CRON_TZ= prefix), as the prune and drift schedules run.
+// robfig/cron v3.0.1 panics on a time zone prefix with no space after it; that is an error here.
+func ParseSchedule(expr string) (cron.Schedule, error) {
+	if (strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=")) && !strings.Contains(expr, " ") {
+		return nil, fmt.Errorf("a time zone with no schedule after it")
+	}
+	return standardCron.Parse(expr)
+}
+
 // cronProblem checks a 5-field cron expression such as "*/10 * * * *".
 func cronProblem(expr string) string {
-	if _, err := standardCron.Parse(expr); err != nil {
+	if _, err := ParseSchedule(expr); err != nil {
 		return fmt.Sprintf("invalid cron schedule %q: %s; use 5 fields: minute hour day-of-month month day-of-week, "+
 			"such as \"*/10 * * * *\"", expr, cronError(err))
 	}
