@@ -51,6 +51,11 @@ func ParseState(b []byte) (StateFacts, error) {
 		f.InstanceID = jsonString(o.Value)
 	}
 	for _, r := range st.Resources {
+		if r.Mode != "managed" && r.Mode != "data" {
+			// Terraform refuses such a state too; it may track anything, so it is no empty one.
+			return StateFacts{}, fmt.Errorf("unable to parse terraform.tfstate: resource %s has mode %q (want managed or data)",
+				address(r.Module, r.Type, r.Name), r.Mode)
+		}
 		if r.Mode == "managed" && len(r.Instances) > 0 {
 			f.Resources = append(f.Resources, address(r.Module, r.Type, r.Name))
 		}
