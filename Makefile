@@ -5,6 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 TERRAFORM_VERSION := 1.5.7
 GOTESTFLAGS ?=
 FUZZTIME  ?= 60s
+BENCHRUNS ?= 9
 
 export PATH := $(BIN):$(PATH)
 
@@ -32,11 +33,18 @@ test: tools ## go vet and every test, with the real terraform
 demo: build ## reconcile the multi-runner example from a local git repo into ./demo, change it, reconcile again
 	./scripts/demo.sh
 
-bench: ## benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## run the benchmarks (about 2 minutes; BENCHRUNS=9 runs of each side) and print the table of figures, goals and ratios
+	$(GO) run ./tools/benchtable -n $(BENCHRUNS)
+
+# Each fuzz target in turn, for $(FUZZTIME) each; crashers land in the package's testdata/fuzz.
+FUZZ_TARGETS := FuzzParse:./internal/fleet/ FuzzSplit:./internal/report/ \
+	FuzzLoadStatus:./reconcile/ FuzzReadWorkspace:./workspaces/
 
 fuzz: ## each fuzz target for $(FUZZTIME)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/fleet/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t%%:*} in $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}"; \
+	done
 
 clean:
 	rm -rf demo $(BIN)/runnerfleet

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,21 +55,27 @@ func BenchmarkReconcile(b *testing.B) {
 	text := strings.Replace(string(spec), "{ssm: /ci-runners/runner-token}", "{env: BENCH_TOKEN}", 1)
 	repo.Commit(map[string]string{"fleet.yaml": text}, "fleet")
 	dir := b.TempDir()
+	var rss int64 // peak RSS of the last reconcile process, KiB
 	reconcile := func() time.Duration {
 		cmd := exec.Command(os.Args[0], "reconcile", "--repo", srv.URL("fleet.git"), "--git-username", srv.User,
 			"--scope", "manager", "--manager", "manager-0", "--state-dir", filepath.Join(dir, "state"),
 			"--runner-config-dir", filepath.Join(dir, "etc"))
 		cmd.Env = append(os.Environ(), benchMain+"=1", "BENCH_TOKEN=glrt-bench", "RUNNERFLEET_GIT_PASSWORD="+srv.Password)
-		return timed(b, cmd)
+		d := timed(b, cmd)
+		rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+		return d
 	}
 	lsRemote := func() time.Duration {
 		return timed(b, gitserver.GitCmd("", nil, "ls-remote", srv.URLWithAuth("fleet.git"), "refs/heads/main"))
 	}
 	reconcile()
 	var ls, unchanged, change []time.Duration
+	var unchangedRSS []int64
+	tfRuns := terraformRuns(b, dir)
 	for i := 0; b.Loop(); i++ {
 		ls = append(ls, lsRemote())
 		unchanged = append(unchanged, reconcile())
+		unchangedRSS = append(unchangedRSS, rss)
 		b.StopTimer()
 		repo.Commit(map[string]string{"fleet.yaml": strings.Replace(text, "limit: 20", fmt.Sprintf("limit: %d", 21+i), 1)}, "runner limit")
 		b.StartTimer()
@@ -77,6 +86,23 @@ func BenchmarkReconcile(b *testing.B) {
 	b.ReportMetric(ms(median(change)), "runner-change-ms")
 	b.ReportMetric(ms(median(unchanged))/ms(median(ls)), "unchanged/ls-remote")
 	b.ReportMetric(ms(median(change))/ms(median(unchanged)), "change/unchanged")
+	b.ReportMetric(float64(median(unchangedRSS))/1024, "unchanged-peak-RSS-MiB")
+	b.ReportMetric(float64(terraformRuns(b, dir)-tfRuns)/float64(len(change)), "terraform-runs/change")
+}
+
+// terraformRuns reads terraform_runs, the plans and applies of every run, from status.json.
+func terraformRuns(b *testing.B, dir string) int {
+	raw, err := os.ReadFile(filepath.Join(dir, "state", "status.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var st struct {
+		TerraformRuns *int `json:"terraform_runs"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil || st.TerraformRuns == nil {
+		b.Fatalf("status.json has no terraform_runs: %v", err)
+	}
+	return *st.TerraformRuns
 }
 
 func timed(b *testing.B, cmd *exec.Cmd) time.Duration {
@@ -87,7 +113,7 @@ func timed(b *testing.B, cmd *exec.Cmd) time.Duration {
 	return time.Since(start)
 }
 
-func median(d []time.Duration) time.Duration {
+func median[T cmp.Ordered](d []T) T {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -124,10 +125,17 @@ func BenchmarkFirstFetchBig(b *testing.B) {
 		float64(dirSize(b, bare))/1e6, time.Since(start).Round(time.Millisecond))
 	measure := func(b *testing.B, cmd func(dir string) *exec.Cmd) {
 		var peak int64
+		var walls, rsss []float64 // each run's wall time (ms) and peak RSS (MiB), for medians
 		for b.Loop() {
-			peak = max(peak, runMeasured(b, cmd(filepath.Join(b.TempDir(), "dst"))))
+			start := time.Now()
+			rss := runMeasured(b, cmd(filepath.Join(b.TempDir(), "dst")))
+			walls = append(walls, float64(time.Since(start))/float64(time.Millisecond))
+			rsss = append(rsss, float64(rss)/1024)
+			peak = max(peak, rss)
 		}
 		b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
+		b.ReportMetric(median(walls), "median-ms")
+		b.ReportMetric(median(rsss), "median-peak-RSS-MiB")
 	}
 	b.Run("gitsource", func(b *testing.B) {
 		measure(b, func(dir string) *exec.Cmd { return helperCmd(srv, "big.git", dir, "") })
@@ -138,4 +146,10 @@ func BenchmarkFirstFetchBig(b *testing.B) {
 				srv.URLWithAuth("big.git"), dir)
 		})
 	})
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
