@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/runnerfleet/runnerfleet/reconcile"
 	"github.com/runnerfleet/runnerfleet/workspaces"
 )
+
+// diskChild marks the child process that runs TestFaultDiskFull.
+const diskChild = "RUNNERFLEET_FAULT_DISK_CHILD"
 
 // fileSizeLimit makes every write past limit bytes into a regular file fail with EFBIG, for
 // root too (RLIMIT_FSIZE, the kernel's own check), until the returned func restores it. This is
@@ -40,6 +44,16 @@ func fileSizeLimit(t *testing.T, limit uint64) func() {
 // they were (no partial file, no temp file left), and once there is room the next run
 // converges.
 func TestFaultDiskFull(t *testing.T) {
+	// A file size limit covers the whole process, including the test log that `go test` keeps
+	// for its cache, so the test runs in a child process of its own.
+	if os.Getenv(diskChild) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFaultDiskFull$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), diskChild+"=1")
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "--- PASS: TestFaultDiskFull") {
+			t.Fatalf("the full-disk test in its own process: %v\n%s", err, out)
+		}
+		return
+	}
 	h := newHarness(t, reconcile.ScopeManager)
 	h.opts.MetricsFile = filepath.Join(t.TempDir(), "runnerfleet.prom")
 	h.mustRun()
