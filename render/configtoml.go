@@ -81,10 +81,7 @@ type AutoscalingConfig struct {
 func configTOML(spec *fleet.Spec, secrets Secrets, manager string, opts Options) ([]byte, error) {
 	cfg := RunnerConfig{Concurrent: spec.Manager.Concurrent, CheckInterval: spec.Manager.CheckInterval,
 		LogFormat: "json"}
-	pools := make(map[string]fleet.Pool, len(spec.Pools))
-	for _, p := range spec.Pools {
-		pools[p.Name] = p
-	}
+	pools := spec.PoolsByName()
 	for _, r := range spec.Runners {
 		token, err := secrets.Token(spec.RunnerToken(r))
 		if err != nil {

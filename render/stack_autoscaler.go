@@ -20,8 +20,9 @@ type autoscalerGroup struct {
 // a docker-autoscaler pool. encoding/json writes map keys sorted, so the file is deterministic.
 func autoscalerGroups(spec *fleet.Spec) map[string]autoscalerGroup {
 	out := map[string]autoscalerGroup{}
+	pools := spec.PoolsByName()
 	for _, r := range spec.Runners {
-		p, ok := spec.Pool(r.Pool)
+		p, ok := pools[r.Pool]
 		if !ok || p.Executor != fleet.ExecutorDockerAutoscaler {
 			continue
 		}

@@ -145,10 +145,10 @@ func checkExamplePool(t *testing.T, s *fleet.Spec) {
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("pools[0] =\n%+v\nwant\n%+v", p, want)
 	}
-	if got, ok := s.Pool("spot"); !ok || got.Name != "spot" {
+	if got, ok := s.PoolsByName()["spot"]; !ok || got.Name != "spot" {
 		t.Errorf("Pool(spot) = %v, %v", got.Name, ok)
 	}
-	if _, ok := s.Pool("nope"); ok {
+	if _, ok := s.PoolsByName()["nope"]; ok {
 		t.Error("Pool(nope) found a pool")
 	}
 }

@@ -200,14 +200,16 @@ func (s *Spec) ManagerNames() []string {
 	return names
 }
 
-// Pool finds a pool by name.
-func (s *Spec) Pool(name string) (Pool, bool) {
+// PoolsByName indexes the pools by name; with a duplicated name the first wins. Callers
+// that look up a pool per runner build it once, so big fleets stay linear.
+func (s *Spec) PoolsByName() map[string]Pool {
+	out := make(map[string]Pool, len(s.Pools))
 	for _, p := range s.Pools {
-		if p.Name == name {
-			return p, true
+		if _, dup := out[p.Name]; !dup {
+			out[p.Name] = p
 		}
 	}
-	return Pool{}, false
+	return out
 }
 
 // RunnerToken is the token reference a runner uses: its own, else gitlab.token.

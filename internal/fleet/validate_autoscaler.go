@@ -74,8 +74,9 @@ func (d *decoder) checkPolicy(p *Pool, s *Schedule, path string) {
 func (d *decoder) checkAutoscalerGroups(s *Spec) {
 	managers := max(s.Manager.Count, 1)
 	groups, runners := 0, 0
+	pools := s.PoolsByName()
 	for i, r := range s.Runners {
-		p, ok := s.Pool(r.Pool)
+		p, ok := pools[r.Pool]
 		if !ok || p.Executor != ExecutorDockerAutoscaler {
 			continue
 		}

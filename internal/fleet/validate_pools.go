@@ -111,6 +111,7 @@ func (d *decoder) checkRunners(s *Spec) {
 	for _, p := range s.Pools {
 		pools = append(pools, p.Name)
 	}
+	byName := s.PoolsByName()
 	for i := range s.Runners {
 		r := &s.Runners[i]
 		path := fmt.Sprintf("runners[%d]", i)
@@ -123,7 +124,7 @@ func (d *decoder) checkRunners(s *Spec) {
 			d.at(path+".name", "duplicate runner name %q (first at %s); runner names must be unique", r.Name, first)
 		}
 		seen[r.Name] = path
-		if _, ok := s.Pool(r.Pool); !ok && d.given(path+".pool") && d.isList("pools") {
+		if _, ok := byName[r.Pool]; !ok && d.given(path+".pool") && d.isList("pools") {
 			d.at(path+".pool", "unknown pool %q%s", r.Pool, orList(suggest(r.Pool, pools...), pools))
 		}
 		if r.Token == nil && s.GitLab.Token == nil && !d.given(path+".token") && !d.given("gitlab.token") {
