@@ -3,8 +3,10 @@ package render_test
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,16 +51,38 @@ func renderExample(t testing.TB, spec *fleet.Spec) render.Files {
 }
 
 // goldenForm replaces each zip by a readable listing of its entries, headers and contents.
+// goldenForm is what a golden tree holds: the generated files in full, each static .tf file
+// as a line that says it is the embedded source unchanged (checked here), and each zip as a
+// listing of its entries' headers and hashes (their contents are checked against the sources
+// by TestWorkerZipMatchesSources).
 func goldenForm(t testing.TB, files render.Files) map[string][]byte {
 	out := map[string][]byte{}
 	for p, b := range files {
-		if strings.HasSuffix(p, ".zip") {
+		switch {
+		case strings.HasSuffix(p, ".zip"):
 			out[p+".txt"] = zipListing(t, b)
-			continue
+		case strings.HasPrefix(p, "stack/") && isSource(t, "stack/"+filepath.Base(p), b):
+			out[p+".txt"] = []byte("static: the embedded render/stack/" + filepath.Base(p) + ", unchanged\n")
+		default:
+			out[p] = b
 		}
-		out[p] = b
 	}
 	return out
+}
+
+// isSource reports whether b is the embedded template file src (render/<src>) unchanged.
+func isSource(t testing.TB, src string, b []byte) bool {
+	want, err := os.ReadFile(src)
+	if os.IsNotExist(err) {
+		return false // generated: terraform.tfvars.json, backend.tf
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, b) {
+		t.Errorf("%s differs from render/%s: static files must be copied unchanged", src, src)
+	}
+	return true
 }
 
 func zipListing(t testing.TB, b []byte) []byte {
@@ -68,16 +92,43 @@ func zipListing(t testing.TB, b []byte) []byte {
 	}
 	var buf bytes.Buffer
 	for _, f := range zr.File {
-		fmt.Fprintf(&buf, "=== %s mode=%v modified=%s method=%d\n", f.Name, f.Mode(),
-			f.Modified.UTC().Format("2006-01-02T15:04:05Z"), f.Method)
 		rc, err := f.Open()
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = buf.ReadFrom(rc)
+		content, err := io.ReadAll(rc)
 		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&buf, "%s mode=%v modified=%s method=%d size=%d sha256=%x\n", f.Name, f.Mode(),
+			f.Modified.UTC().Format("2006-01-02T15:04:05Z"), f.Method, len(content), sha256.Sum256(content))
 	}
 	return buf.Bytes()
+}
+
+// TestWorkerZipMatchesSources: the zip holds exactly render/worker/*.tf, byte for byte.
+func TestWorkerZipMatchesSources(t *testing.T) {
+	b, err := render.WorkerZip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, _ := filepath.Glob("worker/*.tf")
+	if len(zr.File) != len(sources) || len(sources) == 0 {
+		t.Fatalf("zip has %d entries, render/worker has %d .tf files", len(zr.File), len(sources))
+	}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if !isSource(t, "worker/"+f.Name, got) {
+			t.Errorf("zip entry %s is not in render/worker", f.Name)
+		}
+	}
 }
 
 func TestGolden(t *testing.T) {

@@ -117,16 +117,7 @@ func pruneDeps(stateDir, driverPath string, tf terraformFlags, log *slog.Logger)
 			return awsapi.NewEC2FromConfig(cfg), nil
 		},
 		Destroyer: func(ctx context.Context, version, dir string) (reconcile.Destroyer, error) {
-			key := ""
-			if tf.mirrorKeyFile != "" {
-				b, err := os.ReadFile(tf.mirrorKeyFile)
-				if err != nil {
-					return nil, fmt.Errorf("unable to read the terraform mirror key: %w", err)
-				}
-				key = string(b)
-			}
-			path, err := terraform.Find(ctx, terraform.FindOptions{ExplicitPath: driverPath, StateDir: stateDir,
-				Version: version, MirrorURL: tf.mirrorURL, ArmoredPublicKey: key, Logger: log})
+			path, err := tf.find(ctx, driverPath, stateDir, version, log)
 			if err != nil {
 				return nil, err
 			}

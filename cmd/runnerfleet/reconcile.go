@@ -153,16 +153,7 @@ var reconcileStackFiles func(*fleet.Spec) (render.Files, error)
 // are cached under the state dir, so a dry run's fresh working directory initialises fast.
 func (t terraformFlags) factory(stateDir string, log *slog.Logger) func(context.Context, string, string, func(string) string) (reconcile.Terraform, error) {
 	return func(ctx context.Context, version, dir string, scrub func(string) string) (reconcile.Terraform, error) {
-		key := ""
-		if t.mirrorKeyFile != "" {
-			b, err := os.ReadFile(t.mirrorKeyFile)
-			if err != nil {
-				return nil, fmt.Errorf("unable to read the terraform mirror key: %w", err)
-			}
-			key = string(b)
-		}
-		path, err := terraform.Find(ctx, terraform.FindOptions{ExplicitPath: t.path, StateDir: stateDir,
-			Version: version, MirrorURL: t.mirrorURL, ArmoredPublicKey: key, Logger: log})
+		path, err := t.find(ctx, t.path, stateDir, version, log)
 		if err != nil {
 			return nil, err
 		}
@@ -173,6 +164,21 @@ func (t terraformFlags) factory(stateDir string, log *slog.Logger) func(context.
 		return terraform.New(path, dir, terraform.Options{Logger: log.With("workspace", "manager"), Scrub: scrub,
 			Env: map[string]string{"TF_PLUGIN_CACHE_DIR": cache}})
 	}
+}
+
+// find returns a terraform of version: explicit when set, else from the state dir's cache,
+// PATH, or an hc-install download (from the mirror, when the flags name one).
+func (t terraformFlags) find(ctx context.Context, explicit, stateDir, version string, log *slog.Logger) (string, error) {
+	key := ""
+	if t.mirrorKeyFile != "" {
+		b, err := os.ReadFile(t.mirrorKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("unable to read the terraform mirror key: %w", err)
+		}
+		key = string(b)
+	}
+	return terraform.Find(ctx, terraform.FindOptions{ExplicitPath: explicit, StateDir: stateDir,
+		Version: version, MirrorURL: t.mirrorURL, ArmoredPublicKey: key, Logger: log})
 }
 
 // reconcileError maps run errors to exit codes; cmd owns the final wording.
