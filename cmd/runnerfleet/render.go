@@ -27,32 +27,7 @@ whole and atomically: it holds the new tree or the old one, never half of each.`
 		Example: `  runnerfleet render -f fleet.yaml -o out
   runnerfleet render -f fleet.yaml -o out --manager manager-1`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, diags, err := loadSpec(file)
-			if err != nil {
-				return err
-			}
-			if len(diags) > 0 {
-				return diags
-			}
-			if manager != "" && !slices.Contains(spec.ManagerNames(), manager) {
-				return fmt.Errorf("unknown manager %q: this fleet has %v", manager, spec.ManagerNames())
-			}
-			files, err := render.Render(spec, render.Redacted{}, render.Options{RunnerConfigDir: configDir})
-			if err != nil {
-				return err
-			}
-			if manager != "" {
-				files = onlyManager(files, spec.ManagerNames(), manager)
-			}
-			if err := workspaces.ReplaceTree(out, files, 0o644); err != nil {
-				return err
-			}
-			for _, p := range files.Paths() {
-				fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(out, p))
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runRender(cmd, file, out, manager, configDir) },
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "fleet.yaml", "fleet spec to render")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "directory to write (replaced as a whole)")
@@ -61,6 +36,34 @@ whole and atomically: it holds the new tree or the old one, never half of each.`
 		"where managers keep config.toml and pools/ (paths inside config.toml point there)")
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
+}
+
+// runRender renders the spec in file, tokens redacted, and swaps it into out as a whole.
+func runRender(cmd *cobra.Command, file, out, manager, configDir string) error {
+	spec, diags, err := loadSpec(file)
+	if err != nil {
+		return err
+	}
+	if len(diags) > 0 {
+		return diags
+	}
+	if manager != "" && !slices.Contains(spec.ManagerNames(), manager) {
+		return fmt.Errorf("unknown manager %q: this fleet has %v", manager, spec.ManagerNames())
+	}
+	files, err := render.Render(spec, render.Redacted{}, render.Options{RunnerConfigDir: configDir})
+	if err != nil {
+		return err
+	}
+	if manager != "" {
+		files = onlyManager(files, spec.ManagerNames(), manager)
+	}
+	if err := workspaces.ReplaceTree(out, files, 0o644); err != nil {
+		return err
+	}
+	for _, p := range files.Paths() {
+		fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(out, p))
+	}
+	return nil
 }
 
 // onlyManager drops the files of every other manager.
