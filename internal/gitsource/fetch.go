@@ -30,6 +30,7 @@ func isVerdict(err error) bool {
 func (s *Source) Fetch(ctx context.Context, req Request) (Result, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
+	defer func() { s.sess.close(); s.sess = nil }()
 	t, err := s.resolve(ctx)
 	if err != nil {
 		return Result{}, err
@@ -97,6 +98,9 @@ func (s *Source) fetchCommit(ctx context.Context, repo *git.Repository, t target
 // fetch fetches t with the given history depth. A pinned SHA that the server will not serve
 // directly is looked up in a full fetch of every branch and tag.
 func (s *Source) fetch(ctx context.Context, repo *git.Repository, t target, depth int) error {
+	if depth == 1 && t.name != "" && s.sess != nil && s.sess.up != nil {
+		return s.fetchOnSession(ctx, repo, t)
+	}
 	err := s.fetchSpecs(ctx, repo, depth, t.refSpec())
 	if err == nil || t.name != "" || !errors.Is(err, errRemoteOther) {
 		return err // only a refusal of the SHA itself is worth a full fetch
@@ -112,6 +116,20 @@ func (s *Source) fetch(ctx context.Context, repo *git.Repository, t target, dept
 		return repo.Storer.SetReference(plumbing.NewHashReference(t.localName(), t.hash))
 	}
 	return nil
+}
+
+// fetchOnSession fetches a listed ref on the session its listing opened and points the
+// cache's ref at it as a refspec fetch would. It asks for the ref's own object (an annotated
+// tag, not the commit it peels to: a server serves advertised tips only).
+func (s *Source) fetchOnSession(ctx context.Context, repo *git.Repository, t target) error {
+	tip, err := s.sess.tip(t.name)
+	if err == nil {
+		err = s.sess.fetch(ctx, repo, tip)
+	}
+	if err != nil {
+		return s.failure(ctx, "fetch "+s.remote.clean, err)
+	}
+	return repo.Storer.SetReference(plumbing.NewHashReference(t.localName(), tip))
 }
 
 func (s *Source) fetchSpecs(ctx context.Context, repo *git.Repository, depth int, specs ...config.RefSpec) error {

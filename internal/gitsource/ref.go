@@ -62,9 +62,14 @@ func (s *Source) resolve(ctx context.Context) (target, error) {
 	if t, ok := pinned(s.opts.Ref); ok {
 		return t, nil
 	}
-	refs, err := s.lsRemote(ctx)
+	sess, err := s.openSession(ctx)
 	if err != nil {
 		return target{}, err
+	}
+	s.sess = sess
+	refs, err := sess.refs()
+	if err != nil {
+		return target{}, s.failure(ctx, "list remote refs of "+s.remote.clean, err)
 	}
 	byName := make(map[plumbing.ReferenceName]*plumbing.Reference, len(refs))
 	for _, r := range refs {

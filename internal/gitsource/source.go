@@ -23,6 +23,7 @@ type Source struct {
 	scrub  scrubber
 	log    *slog.Logger
 	path   string
+	sess   *session // the open ref advertisement of the current Fetch, if any
 }
 
 // New checks opts, applies the defaults and prepares the credentials.
