@@ -77,12 +77,19 @@ func TestNewCommitFetchesOnlyWhatIsNew(t *testing.T) {
 		mustFetch(t, r.options(cache, logs), Request{})
 		second := r.repo.Commit(fleet("b"), "second")
 		before := r.fetches()
+		var gets int64
+		if r.srv != nil {
+			gets = r.srv.InfoRefsGETs()
+		}
 		res := mustFetch(t, r.options(cache, logs), Request{LastApplied: first})
 		if res.Commit != second || string(res.Content) != "b" {
 			t.Fatalf("got %s %q, want %s b", res.Commit, res.Content, second)
 		}
 		if r.srv != nil && r.fetches()-before != 1 {
 			t.Errorf("%d upload-pack POSTs, want 1 (no deepening when the parent is cached)", r.fetches()-before)
+		}
+		if r.srv != nil && r.srv.InfoRefsGETs()-gets != 1 {
+			t.Errorf("%d ref advertisements, want 1: the fetch reuses the listing's session", r.srv.InfoRefsGETs()-gets)
 		}
 		if strings.Contains(logs.String(), "deepening") || strings.Contains(logs.String(), "removing") {
 			t.Errorf("unexpected log lines:\n%s", logs)

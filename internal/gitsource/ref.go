@@ -6,10 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
@@ -45,16 +43,6 @@ func pinned(ref string) (target, bool) {
 		return target{}, false
 	}
 	return target{hash: plumbing.NewHash(ref)}, true
-}
-
-// lsRemote lists the remote's refs, the `git ls-remote` equivalent: one ref advertisement.
-func (s *Source) lsRemote(ctx context.Context) ([]*plumbing.Reference, error) {
-	r := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{s.remote.clean}})
-	refs, err := r.ListContext(ctx, &git.ListOptions{Auth: s.auth, PeelingOption: git.AppendPeeled})
-	if err != nil {
-		return nil, s.failure(ctx, "list remote refs of "+s.remote.clean, err)
-	}
-	return refs, nil
 }
 
 // resolve finds the commit the configured ref names on the remote.
