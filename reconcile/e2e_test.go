@@ -14,6 +14,7 @@ import (
 	"github.com/runnerfleet/runnerfleet/internal/gitsource"
 	"github.com/runnerfleet/runnerfleet/internal/terraform"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/gitserver"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/standin"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/tftest"
 	"github.com/runnerfleet/runnerfleet/reconcile"
 	"github.com/runnerfleet/runnerfleet/render"
@@ -38,7 +39,7 @@ func (c countingTerraform) Apply(ctx context.Context, f string) error {
 // failingStack is the stand-in stack, plus a resource whose creation fails when the manager
 // instance type is t3.nano: a failing apply on demand.
 func failingStack(spec *fleet.Spec) (render.Files, error) {
-	files, err := standInStack(spec)
+	files, err := standin.Stack(spec)
 	if err == nil && spec.Manager.InstanceType == "t3.nano" {
 		files["stack/fail.tf"] = []byte("resource \"terraform_data\" \"fail\" {\n  provisioner \"local-exec\" {\n    command = \"echo apply failed on purpose >&2; exit 3\"\n  }\n}\n")
 	}

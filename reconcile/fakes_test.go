@@ -7,14 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/standin"
 	"github.com/runnerfleet/runnerfleet/reconcile"
-	"github.com/runnerfleet/runnerfleet/render"
 )
 
 // memSource serves fleet.yaml from memory and counts fetches, like a remote whose head moves.
@@ -109,7 +107,7 @@ func (h *harness) deps() reconcile.Deps {
 			v, ok := h.env[k]
 			return v, ok
 		}},
-		Stack:  standInStack,
+		Stack:  standin.Stack,
 		Now:    func() time.Time { return h.now },
 		Logger: slog.New(slog.NewTextHandler(&h.logs, nil)),
 	}
@@ -136,14 +134,4 @@ func (h *harness) read(rel string) string {
 		h.t.Fatal(err)
 	}
 	return string(b)
-}
-
-// standInStack stands in for the manager stack: one terraform_data per manager, whose input
-// follows the manager settings, so input changes reach Terraform like the real stack's would.
-func standInStack(spec *fleet.Spec) (render.Files, error) {
-	var b strings.Builder
-	for _, m := range spec.ManagerNames() {
-		fmt.Fprintf(&b, "resource \"terraform_data\" %q {\n  input = %q\n}\n\n", m, spec.Manager.InstanceType+"/"+spec.Manager.ImageID)
-	}
-	return render.Files{"stack/main.tf": []byte(b.String())}, nil
 }

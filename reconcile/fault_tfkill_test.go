@@ -3,7 +3,6 @@ package reconcile_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,29 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/runnerfleet/runnerfleet/internal/terraform"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/standin"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/tftest"
 	"github.com/runnerfleet/runnerfleet/reconcile"
-	"github.com/runnerfleet/runnerfleet/render"
 )
-
-// slowStack stands in for the manager stack with one resource per manager whose creation
-// records terraform's pid (tf.pid) and the provisioner's (sh.pid), then sleeps while a file
-// named "slow" is in the stack dir: an apply that can be interrupted on cue.
-func slowStack(spec *fleet.Spec) (render.Files, error) {
-	var b strings.Builder
-	for _, m := range spec.ManagerNames() {
-		fmt.Fprintf(&b, `resource "terraform_data" %q {
-  triggers_replace = %q
-  provisioner "local-exec" {
-    command = "echo $PPID > tf.pid; echo $$ > sh.pid; if [ -e slow ]; then exec sleep 20; fi"
-  }
-}
-`, m, spec.Manager.InstanceType)
-	}
-	return render.Files{"stack/main.tf": []byte(b.String())}, nil
-}
 
 // waitPID waits for the provisioner to write name in dir and returns the pid in it.
 func waitPID(t *testing.T, dir, name string) int {
@@ -57,7 +38,7 @@ func TestFaultTerraformKilledMidApply(t *testing.T) {
 	bin := tftest.Binary(t)
 	h := newHarness(t, reconcile.ScopeInfra)
 	deps := h.deps()
-	deps.Stack = slowStack
+	deps.Stack = standin.Slow
 	deps.Terraform = func(_ context.Context, _, dir string, _ func(string) string) (reconcile.Terraform, error) {
 		return terraform.New(bin, dir, terraform.Options{Logger: slog.New(slog.DiscardHandler)})
 	}

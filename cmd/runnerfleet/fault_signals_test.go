@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runnerfleet/runnerfleet/internal/fleet"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/standin"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/tftest"
 	"github.com/runnerfleet/runnerfleet/reconcile"
-	"github.com/runnerfleet/runnerfleet/render"
 )
 
 // slowStackEnv makes the re-executed test binary reconcile slowStack instead of the real stack.
@@ -24,24 +22,8 @@ const slowStackEnv = "RUNNERFLEET_TEST_SLOW_STACK"
 
 func init() {
 	if os.Getenv(slowStackEnv) != "" {
-		reconcileStackFiles = slowStack
+		reconcileStackFiles = standin.Slow
 	}
-}
-
-// slowStack is one terraform_data per manager whose creation records terraform's pid in
-// tf.pid and sleeps while a file named "slow" is in the stack dir.
-func slowStack(spec *fleet.Spec) (render.Files, error) {
-	var b strings.Builder
-	for _, m := range spec.ManagerNames() {
-		fmt.Fprintf(&b, `resource "terraform_data" %q {
-  triggers_replace = %q
-  provisioner "local-exec" {
-    command = "echo $PPID > tf.pid; if [ -e slow ]; then exec sleep 20; fi"
-  }
-}
-`, m, spec.Manager.InstanceType)
-	}
-	return render.Files{"stack/main.tf": []byte(b.String())}, nil
 }
 
 // infraHost runs the binary (this test binary, see TestMain) as a control host would.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/runnerfleet/runnerfleet/internal/fleet"
 	"github.com/runnerfleet/runnerfleet/internal/report"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/gitlabfake"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/gitserver"
+	"github.com/runnerfleet/runnerfleet/internal/testutil/standin"
 	"github.com/runnerfleet/runnerfleet/internal/testutil/tftest"
 	"github.com/runnerfleet/runnerfleet/render"
 )
@@ -131,19 +131,9 @@ func TestPlanGitLabNote(t *testing.T) {
 	}
 }
 
-// standInStack replaces the manager stack (it needs the AWS provider) with terraform_data,
-// one resource per manager, so that a manager count change shows in the plan.
-func standInStack(spec *fleet.Spec) (render.Files, error) {
-	var b strings.Builder
-	for _, m := range spec.ManagerNames() {
-		fmt.Fprintf(&b, "resource \"terraform_data\" %q {\n  input = %q\n}\n", m, spec.Manager.InstanceType)
-	}
-	return render.Files{"stack/main.tf": []byte(b.String())}, nil
-}
-
 func TestPlanTerraformStandIn(t *testing.T) {
 	tf := tftest.Binary(t)
-	planStackFiles = standInStack
+	planStackFiles = standin.Stack
 	t.Cleanup(func() { planStackFiles = render.Stack })
 	_, spec := fleetRepo(t)
 	dir := checkout(t, strings.Replace(spec, "  count: 1\n", "  count: 2\n", 1))
