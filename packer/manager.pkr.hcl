@@ -83,6 +83,7 @@ build {
       "GITLAB_RUNNER_REPO_KEY_FINGERPRINT=${var.gitlab_runner_repo_key_fingerprint}",
       "GITLAB_RUNNER_DEB_SHA256=${var.gitlab_runner_deb_sha256}",
       "GITLAB_RUNNER_HELPER_IMAGES_DEB_SHA256=${var.gitlab_runner_helper_images_deb_sha256}",
+      "FLEETING_PLUGIN=${var.fleeting_plugin}",
       "DOCKER_MACHINE_VERSION=${var.docker_machine_version}",
       "DOCKER_MACHINE_SHA256=${var.docker_machine_sha256}",
       "DRIVER_VERSION=${var.docker_machine_driver_terraform_version}",

@@ -141,6 +141,15 @@ variable "gitlab_runner_version" {
   default = "17.11.0"
 }
 
+# docker-autoscaler pools need gitlab-runner's fleeting plugin for AWS. It is installed at
+# build time from GitLab's OCI registry (which serves it by content digest) into
+# /usr/local/lib/fleeting-plugins, so a manager needs no download at run time. A version
+# constraint as in config.toml's plugin key; pin an exact one (aws:1.0.0) for repeatable AMIs.
+variable "fleeting_plugin" {
+  type    = string
+  default = "aws:1"
+}
+
 variable "gitlab_runner_repo_key_fingerprint" {
   type    = string
   default = "F6403F6544A38863DAA0B6E03F01618A51312F3F"

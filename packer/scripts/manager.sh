@@ -16,6 +16,7 @@ require_sha256 docker_machine_driver_terraform_sha256 "${DRIVER_SHA256:-}"
 require_sha256 driver_terraform_sha256 "${DRIVER_TERRAFORM_SHA256:-}"
 require_sha256 runnerfleet_sha256 "${RUNNERFLEET_SHA256:-}"
 require_fingerprint gitlab_runner_repo_key_fingerprint "${GITLAB_RUNNER_REPO_KEY_FINGERPRINT:-}"
+: "${FLEETING_PLUGIN:?the fleeting_plugin variable is not set}"
 
 work=$(mktemp -d)
 cache_dir=/var/cache/runnerfleet/terraform-plugins
@@ -90,6 +91,18 @@ TF
   log "plugin cache: $(find "$cache_dir" -name 'terraform-provider-aws*' -type f | head -n 1)"
 }
 
+# The fleeting plugin for docker-autoscaler pools, installed the way gitlab-runner documents
+# it (`gitlab-runner fleeting install` for the plugins a config names) into the path the
+# gitlab-runner drop-in sets as FLEETING_PLUGIN_PATH.
+install_fleeting_plugin() {
+  local dir=/usr/local/lib/fleeting-plugins
+  install -d -m 0755 "$dir"
+  printf '[[runners]]\n  name = "plugin-install"\n  url = "https://gitlab.com"\n  token = "unused"\n  executor = "docker-autoscaler"\n  [runners.autoscaler]\n    plugin = "%s"\n' \
+    "$FLEETING_PLUGIN" >"$work/fleeting.toml"
+  FLEETING_PLUGIN_PATH=$dir gitlab-runner fleeting -c "$work/fleeting.toml" install
+  FLEETING_PLUGIN_PATH=$dir gitlab-runner fleeting -c "$work/fleeting.toml" list
+}
+
 install_runnerfleet() {
   verify_sha256 "$RF_BUILD_DIR/runnerfleet" "$RUNNERFLEET_SHA256"
   install -m 0755 "$RF_BUILD_DIR/runnerfleet" /usr/local/bin/runnerfleet
@@ -112,6 +125,7 @@ install_runnerfleet() {
 }
 
 install_gitlab_runner
+install_fleeting_plugin
 install_docker_machine
 install_driver_terraform
 install_runnerfleet
